@@ -1,0 +1,19 @@
+// What the API needs from the rest of the system, passed in once by whoever builds it.
+import type { Logger } from 'pino';
+import type { SiteConfig } from '../core/domain/site/site-schema.ts';
+import type { MetricsRegistry } from '../core/observability/metrics.ts';
+import type { TelemetryStore } from '../core/ports/telemetry-store.ts';
+
+export interface ReadinessCheck {
+  readonly name: string;
+  /** Resolves true when the dependency is usable. */
+  check(): Promise<boolean>;
+}
+
+export interface ApiDeps {
+  readonly store: TelemetryStore;
+  readonly site: SiteConfig;
+  readonly registry: MetricsRegistry;
+  readonly logger: Logger;
+  readonly readiness?: readonly ReadinessCheck[];
+}

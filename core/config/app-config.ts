@@ -1,0 +1,136 @@
+// The one configuration schema: every environment variable the system reads is named here and only
+// here, parsed once at start, all problems reported together, the result frozen.
+import path from 'node:path';
+import { z } from 'zod';
+
+const MiB = 1024 * 1024;
+
+const onOff = z.enum(['on', 'off']);
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const optionalText = z.string().min(1).optional();
+
+const envSchema = z.object({
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  HTTP_PORT: port.default(3000),
+  MQTT_URL: z.url({ protocol: /^(mqtts?|wss?|tcp)$/ }).optional(),
+  MQTT_PORT: port.default(1884),
+  MQTT_USERNAME: optionalText,
+  MQTT_PASSWORD: optionalText,
+  MQTT_CLIENT_ID: z.string().min(1).default('k14-ingest'),
+  MQTT_PROTOCOL_VERSION: z.enum(['4', '5']).default('5'),
+  MQTT_SESSION_EXPIRY_S: positiveInt.default(7 * 24 * 3600),
+  MQTT_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" or "-"').optional(),
+  INGEST_HTTP_PORT: port.default(9101),
+  DATA_DIR: z.string().min(1).default('./data'),
+  SITE_CONFIG: z.string().min(1).default('config/site.k14.json'),
+  SIMULATOR: onOff.default('on'),
+  INFLUX_URL: z.url({ protocol: /^https?$/ }).optional(),
+  INFLUX_TOKEN: optionalText,
+  INFLUX_ORG: optionalText,
+  INFLUX_BUCKET: z.string().min(1).default('k14'),
+  JOURNAL_MAX_BYTES: positiveInt.default(512 * MiB),
+  JOURNAL_SEGMENT_BYTES: positiveInt.default(64 * MiB),
+  JOURNAL_FSYNC: z.enum(['always', 'interval', 'never']).default('interval'),
+  JOURNAL_FSYNC_INTERVAL_MS: positiveInt.default(1000),
+  WRITE_BATCH_MAX: positiveInt.default(5000),
+  WRITE_FLUSH_MS: z.coerce.number().int().nonnegative().default(20),
+  MAX_PAYLOAD_BYTES: positiveInt.default(64 * 1024),
+  MAX_FUTURE_SKEW_MS: positiveInt.default(5 * 60_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type MqttConfig =
+  | { readonly mode: 'embedded'; readonly port: number; readonly url: string; readonly protocolVersion: 4 }
+  | { readonly mode: 'external'; readonly url: string; readonly protocolVersion: 4 | 5 };
+
+export type StoreConfig =
+  | { readonly kind: 'sqlite'; readonly file: string }
+  | { readonly kind: 'influx'; readonly url: string; readonly token?: string; readonly org?: string; readonly bucket: string };
+
+export interface JournalConfig {
+  readonly dir: string;
+  readonly maxBytes: number;
+  readonly segmentBytes: number;
+  readonly fsync: 'always' | 'interval' | 'never';
+  readonly fsyncIntervalMs: number;
+}
+
+export interface AppConfig {
+  readonly http: { readonly host: string; readonly port: number };
+  readonly mqtt: MqttConfig & {
+    readonly username?: string;
+    readonly password?: string;
+    readonly clientId: string;
+    readonly sessionExpirySeconds: number;
+    /** Ingest processes sharing one `$share/{group}/…` subscription split the device traffic. */
+    readonly shareGroup?: string;
+  };
+  /** Where a standalone ingest process serves /health and /metrics. */
+  readonly ingestHttpPort: number;
+  readonly store: StoreConfig;
+  readonly dataDir: string;
+  readonly siteConfigFile: string;
+  readonly simulator: boolean;
+  readonly journal: JournalConfig;
+  readonly writer: { readonly batchMax: number; readonly flushMs: number };
+  readonly validation: { readonly maxPayloadBytes: number; readonly maxFutureSkewMs: number };
+  readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+/** Reads the configuration from the environment; throws one ConfigError naming every problem. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): AppConfig {
+  const parsed = envSchema.safeParse(withoutBlanks(env));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return deepFreeze(toAppConfig(parsed.data));
+}
+
+function toAppConfig(e: z.infer<typeof envSchema>): AppConfig {
+  const dataDir = path.resolve(e.DATA_DIR);
+  const mqtt: MqttConfig = e.MQTT_URL
+    ? { mode: 'external', url: e.MQTT_URL, protocolVersion: e.MQTT_PROTOCOL_VERSION === '4' ? 4 : 5 }
+    // The embedded Aedes broker speaks MQTT 3.1.1; a persistent session there is clean=false.
+    : { mode: 'embedded', port: e.MQTT_PORT, url: `mqtt://127.0.0.1:${e.MQTT_PORT}`, protocolVersion: 4 };
+  const store: StoreConfig = e.INFLUX_URL
+    ? { kind: 'influx', url: e.INFLUX_URL, token: e.INFLUX_TOKEN, org: e.INFLUX_ORG, bucket: e.INFLUX_BUCKET }
+    : { kind: 'sqlite', file: path.join(dataDir, 'telemetry.sqlite') };
+  return {
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    mqtt: { ...mqtt, username: e.MQTT_USERNAME, password: e.MQTT_PASSWORD, clientId: e.MQTT_CLIENT_ID, sessionExpirySeconds: e.MQTT_SESSION_EXPIRY_S, shareGroup: e.MQTT_SHARE_GROUP },
+    ingestHttpPort: e.INGEST_HTTP_PORT,
+    store,
+    dataDir,
+    siteConfigFile: path.resolve(e.SITE_CONFIG),
+    simulator: e.SIMULATOR === 'on',
+    journal: {
+      dir: path.join(dataDir, 'journal'),
+      maxBytes: e.JOURNAL_MAX_BYTES,
+      segmentBytes: Math.min(e.JOURNAL_SEGMENT_BYTES, e.JOURNAL_MAX_BYTES),
+      fsync: e.JOURNAL_FSYNC,
+      fsyncIntervalMs: e.JOURNAL_FSYNC_INTERVAL_MS,
+    },
+    writer: { batchMax: e.WRITE_BATCH_MAX, flushMs: e.WRITE_FLUSH_MS },
+    validation: { maxPayloadBytes: e.MAX_PAYLOAD_BYTES, maxFutureSkewMs: e.MAX_FUTURE_SKEW_MS },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** An empty variable (`FOO=`) means "not set", as users expect from .env files. */
+function withoutBlanks(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,74 @@
+// The storage port both services use. Adapters: SQLite (embedded default) and InfluxDB; one contract
+// suite (test/contract) runs unchanged against each.
+import type { DeadLetter, DeadLetterReason, DeadLetterStatus } from '../domain/dead-letter.ts';
+import type { MeterReading, ParticleSample, Reading } from '../domain/readings.ts';
+
+/** Half-open interval [fromMs, toMs), epoch milliseconds. */
+export interface TimeRange {
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+export interface RejectedReading {
+  readonly reading: Reading;
+  /** What the store said, verbatim where it said something. */
+  readonly reason: string;
+}
+
+export interface WriteResult {
+  /** Readings the store refused for good (a 4xx such as a field type conflict); the rest were written. */
+  readonly rejected: readonly RejectedReading[];
+}
+
+export interface FlowBucket {
+  /** Bucket start, aligned to multiples of everyMs since the epoch. */
+  readonly startMs: number;
+  readonly meanFlowM3PerHour: number;
+  readonly lastTotalizerM3: number | null;
+  readonly readingCount: number;
+}
+
+export interface DeadLetterQuery {
+  /** Default 'pending'. */
+  readonly status?: DeadLetterStatus | 'all';
+  readonly reason?: DeadLetterReason;
+  /** Newest first; default 100. */
+  readonly limit?: number;
+  /** Page on: only letters with an id older than this one. */
+  readonly beforeId?: string;
+}
+
+export interface TelemetryStore {
+  /** Creates schema / checks the server answers. Throws StoreUnavailableError when it cannot. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+
+  /**
+   * Idempotent: a reading with the same kind, device and tsMs overwrites the earlier one.
+   * Throws StoreUnavailableError for transient failures (the caller retries the whole batch);
+   * readings refused for good come back in `rejected` and everything else is stored.
+   */
+  writeReadings(readings: readonly Reading[]): Promise<WriteResult>;
+  /** Idempotent on id: writing a letter again (say with status 'replayed') overwrites it. */
+  writeDeadLetters(letters: readonly DeadLetter[]): Promise<void>;
+
+  /** Ascending by time. */
+  readMeterReadings(meterId: string, range: TimeRange): Promise<MeterReading[]>;
+  /** Ascending by time; all counters of the room unless counterId is given. */
+  readParticleSamples(filter: { roomId: string; counterId?: string }, range: TimeRange): Promise<ParticleSample[]>;
+  /** Buckets with at least one reading, ascending. */
+  aggregateMeterFlow(meterId: string, range: TimeRange, everyMs: number): Promise<FlowBucket[]>;
+  countReadings(kind: Reading['kind'], range: TimeRange): Promise<number>;
+  /** The newest reading of every meter and every counter. */
+  latestReadings(): Promise<Reading[]>;
+  listDeadLetters(query: DeadLetterQuery): Promise<DeadLetter[]>;
+}
+
+/** The store cannot be reached or failed transiently; nothing of the batch may be assumed written. */
+export class StoreUnavailableError extends Error {
+  readonly code = 'STORE_UNAVAILABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}

@@ -1,0 +1,58 @@
+// The embedded default: broker (Aedes), SQLite store, ingest, API and the live simulator in one
+// process. MQTT_URL / INFLUX_URL switch to external services; SIMULATOR=off leaves the simulator out.
+import { startEmbeddedBroker } from './core/adapters/mqtt/embedded-broker.ts';
+import { openStore } from './core/adapters/open-store.ts';
+import { loadConfig } from './core/config/app-config.ts';
+import { loadSiteConfig } from './core/config/load-site.ts';
+import { createLogger } from './core/observability/logger.ts';
+import { MetricsRegistry } from './core/observability/metrics.ts';
+import { runMain } from './core/runtime/run-main.ts';
+import { buildApi } from './api/build-api.ts';
+import { IngestService } from './ingest/ingest-service.ts';
+import { Simulator } from './simulators/simulator.ts';
+
+const config = loadConfig();
+const logger = createLogger(config.logLevel, 'k14');
+
+runMain(logger, async ({ started }) => {
+  const site = loadSiteConfig(config.siteConfigFile);
+  let mqttUrl = config.mqtt.url;
+  if (config.mqtt.mode === 'embedded') {
+    const broker = await startEmbeddedBroker({ port: config.mqtt.port }).catch((error: Error) => {
+      throw new Error(`the embedded MQTT broker cannot listen on port ${config.mqtt.port} (${error.message}): set MQTT_PORT to a free port`);
+    });
+    mqttUrl = broker.url;
+    started({ name: 'broker', stop: () => broker.stop() });
+  }
+  const store = await openStore(config.store);
+  started({ name: 'store', stop: () => store.close() });
+
+  const registry = new MetricsRegistry();
+  const ingest = new IngestService({ ...config, mqtt: { ...config.mqtt, url: mqttUrl }, site, store, registry, logger: logger.child({ component: 'ingest' }) });
+  await ingest.start();
+  started({ name: 'ingest', stop: () => ingest.stop() });
+
+  const api = await buildApi({}, { store, site, registry, logger: logger.child({ component: 'api' }) });
+  const address = await api.listen({ host: config.http.host, port: config.http.port }).catch((error: Error) => {
+    throw new Error(`the API cannot listen on ${config.http.host}:${config.http.port} (${error.message}): set HTTP_PORT to a free port`);
+  });
+  started({ name: 'api', stop: () => api.close() });
+
+  if (config.simulator) {
+    const simulator = new Simulator({ url: mqttUrl, site, meterIntervalMs: 5000, counterIntervalMs: 10_000, logger: logger.child({ component: 'simulator' }) });
+    await simulator.start();
+    started({ name: 'simulator', stop: () => simulator.stop() });
+  }
+  process.stdout.write(
+    [
+      '',
+      'K14 telemetry is running.',
+      `  API          ${address}  (OpenAPI ${address}/openapi.json, metrics ${address}/metrics)`,
+      `  latest data  ${address}/api/readings/latest`,
+      `  MQTT broker  ${mqttUrl}${config.mqtt.mode === 'embedded' ? ' (embedded)' : ''}`,
+      `  store        ${config.store.kind === 'sqlite' ? config.store.file : config.store.url}`,
+      `  simulator    ${config.simulator ? 'on (SIMULATOR=off to leave it out)' : 'off'}`,
+      '',
+    ].join('\n'),
+  );
+});
