@@ -18,8 +18,9 @@ runMain(logger, async ({ started }) => {
   const site = loadSiteConfig(config.siteConfigFile);
   let mqttUrl = config.mqtt.url;
   if (config.mqtt.mode === 'embedded') {
-    const broker = await startEmbeddedBroker({ port: config.mqtt.port }).catch((error: Error) => {
-      throw new Error(`the embedded MQTT broker cannot listen on port ${config.mqtt.port} (${error.message}): set MQTT_PORT to a free port`);
+    const { port } = config.mqtt;
+    const broker = await startEmbeddedBroker({ port }).catch((error: Error) => {
+      throw new Error(`the embedded MQTT broker cannot listen on port ${port} (${error.message}): set MQTT_PORT to a free port`);
     });
     mqttUrl = broker.url;
     started({ name: 'broker', stop: () => broker.stop() });

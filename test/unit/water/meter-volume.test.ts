@@ -1,7 +1,7 @@
 // Golden tests for exact meter volumes: rollover, recorded replacement, unexplained reset, gaps,
 // duplicates, out-of-order readings and the flow-integration fallback.
 import { describe, expect, it } from 'vitest';
-import { orderedReadings, volumeInWindow, volumeSegments, type VolumeReading } from '../../../core/domain/water/meter-volume.ts';
+import { orderedReadings, volumeInWindow, volumeSegments, type MeterVolumeOptions, type VolumeReading } from '../../../core/domain/water/meter-volume.ts';
 import { proportionalShare } from '../../../core/domain/water/volume-units.ts';
 
 const T0 = Date.UTC(2021, 4, 9, 16); // 2021-05-10 00:00 Asia/Taipei
@@ -9,8 +9,8 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const GAP = 30 * MIN;
 const reading = (minutes: number, totalizerM3: number | undefined, flowM3PerHour = 600): VolumeReading => ({ tsMs: T0 + minutes * MIN, flowM3PerHour, totalizerM3 });
-const totalizerMeter = { hasTotalizer: true, totalizerWrapM3: 1_000_000 };
-const total = (readings: VolumeReading[], options = totalizerMeter) => volumeInWindow(volumeSegments(orderedReadings(readings), options), T0 - HOUR, T0 + 48 * HOUR, GAP);
+const totalizerMeter: MeterVolumeOptions = { hasTotalizer: true, totalizerWrapM3: 1_000_000 };
+const total = (readings: VolumeReading[], options: MeterVolumeOptions = totalizerMeter) => volumeInWindow(volumeSegments(orderedReadings(readings), options), T0 - HOUR, T0 + 48 * HOUR, GAP);
 
 describe('meter volume from totalizer increments', () => {
   it('counts a rollover at the configured wrap value exactly', () => {
