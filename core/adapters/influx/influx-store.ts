@@ -1,0 +1,131 @@
+// TelemetryStore on InfluxDB: writes line protocol via /api/v2/write (2.x, 3.x, 1.8+, or 1.x behind
+// a translating proxy), reads with InfluxQL at /query. Schema in schema.ts.
+import type { Reading } from '../../domain/readings.ts';
+import type { RejectedReading, TelemetryStore } from '../../ports/telemetry-store.ts';
+import { deadLetterFromRow, flowBucketFromRow, meterReadingFromRow, particleSampleFromRow, rowsOf, type Row } from './decode.ts';
+import { deadLetterLine, readingLine } from './encode.ts';
+import { countQuery, deadLettersQuery, latestReadingsQuery, meterFlowQuery, meterReadingsQuery, particleSamplesQuery, type InfluxqlSeries } from './influxql.ts';
+import { createLineWriter } from './line-writer.ts';
+import { LineProtocolError } from './line-protocol.ts';
+import { createQueryClient } from './query-client.ts';
+
+export interface InfluxStoreOptions {
+  /** Base url, e.g. http://127.0.0.1:8086 */
+  readonly url: string;
+  /** Sent as `Authorization: Token …` on writes and reads. */
+  readonly token?: string;
+  /** Required by InfluxDB 2.x; ignored by 1.x. Default ''. */
+  readonly org?: string;
+  /** The bucket written to; reads use it as the InfluxQL database (2.x: through a DBRP mapping). */
+  readonly bucket: string;
+  /** How long a write request may go unanswered (socket idle time), default 10 s. */
+  readonly writeTimeoutMs?: number;
+  /** Per read, default 30 s. */
+  readonly queryTimeoutMs?: number;
+  /** For start(), default 5 s. */
+  readonly pingTimeoutMs?: number;
+  /** Default 5,000. */
+  readonly maxLinesPerRequest?: number;
+}
+
+export function createInfluxStore(options: InfluxStoreOptions): TelemetryStore {
+  const writer = createLineWriter({
+    url: options.url,
+    token: options.token,
+    org: options.org ?? '',
+    bucket: options.bucket,
+    writeTimeoutMs: options.writeTimeoutMs ?? 10_000,
+    maxLinesPerRequest: options.maxLinesPerRequest ?? 5_000,
+  });
+  const reader = createQueryClient({
+    url: options.url,
+    token: options.token,
+    database: options.bucket,
+    queryTimeoutMs: options.queryTimeoutMs ?? 30_000,
+    pingTimeoutMs: options.pingTimeoutMs ?? 5_000,
+  });
+  const rows = async (influxql: string, epoch?: 'ms'): Promise<Row[]> =>
+    statementRows((await reader.query(influxql, epoch === undefined ? {} : { epoch }))[0]);
+
+  return {
+    start: () => reader.ping(),
+    close: () => writer.close(),
+
+    async writeReadings(readings) {
+      // Refusals are reported in input order, whether we or the server refused.
+      const rejected: { index: number; entry: RejectedReading }[] = [];
+      const lines: string[] = [];
+      const owners: { index: number; reading: Reading }[] = [];
+      readings.forEach((reading, index) => {
+        const line = encodeOrRefuse(() => readingLine(reading));
+        if (typeof line === 'string') {
+          lines.push(line);
+          owners.push({ index, reading });
+        } else {
+          rejected.push({ index, entry: { reading, reason: line.refused } });
+        }
+      });
+      for (const refused of await writer.write(lines)) {
+        const owner = owners[refused.index];
+        if (owner !== undefined) rejected.push({ index: owner.index, entry: { reading: owner.reading, reason: refused.reason } });
+      }
+      return { rejected: rejected.sort((a, b) => a.index - b.index).map((r) => r.entry) };
+    },
+
+    async writeDeadLetters(letters) {
+      const lines = letters.map((letter) => deadLetterLine(letter));
+      const refused = await writer.write(lines);
+      const first = refused[0];
+      if (first !== undefined) {
+        const ids = refused.map((r) => letters[r.index]?.id).join(', ');
+        throw new Error(`InfluxDB refused ${refused.length} dead letter(s) (${ids}), the others are stored: ${first.reason}`);
+      }
+    },
+
+    async readMeterReadings(meterId, range) {
+      return (await rows(meterReadingsQuery(meterId, range), 'ms')).map(meterReadingFromRow);
+    },
+
+    async readParticleSamples(filter, range) {
+      return (await rows(particleSamplesQuery(filter, range), 'ms')).map(particleSampleFromRow);
+    },
+
+    async aggregateMeterFlow(meterId, range, everyMs) {
+      return (await rows(meterFlowQuery(meterId, range, everyMs), 'ms')).map(flowBucketFromRow);
+    },
+
+    async countReadings(kind, range) {
+      const [row] = await rows(countQuery(kind, range), 'ms');
+      return row === undefined ? 0 : countValue(row.count);
+    },
+
+    async latestReadings() {
+      const [meters, particles] = await reader.query(latestReadingsQuery(), { epoch: 'ms' });
+      return [...statementRows(meters).map(meterReadingFromRow), ...statementRows(particles).map(particleSampleFromRow)];
+    },
+
+    async listDeadLetters(query) {
+      const influxql = deadLettersQuery(query);
+      // No epoch: RFC 3339 times keep every ns digit of the id, which a JSON number would not.
+      return influxql === undefined ? [] : (await rows(influxql)).map(deadLetterFromRow);
+    },
+  };
+}
+
+function statementRows(series: readonly InfluxqlSeries[] | undefined): Row[] {
+  return (series ?? []).flatMap(rowsOf);
+}
+
+function encodeOrRefuse(encode: () => string): string | { refused: string } {
+  try {
+    return encode();
+  } catch (error) {
+    if (error instanceof LineProtocolError) return { refused: error.message };
+    throw error;
+  }
+}
+
+function countValue(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new Error(`InfluxDB returned count = ${JSON.stringify(value)}`);
+  return value;
+}

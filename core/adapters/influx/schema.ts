@@ -1,0 +1,35 @@
+// The InfluxDB schema of the telemetry store: measurement, tag and field names, shared by the
+// encoder (domain → line protocol) and the decoder (InfluxQL rows → domain).
+import type { SizeChannel } from '../../domain/readings.ts';
+
+export const METER_MEASUREMENT = 'meter_reading';
+export const PARTICLE_MEASUREMENT = 'particle_sample';
+export const DEAD_LETTER_MEASUREMENT = 'dead_letter';
+
+export const METER_TAGS = { meter: 'meter', role: 'role', zone: 'zone' } as const;
+export const METER_FIELDS = { flow: 'flow_m3h', totalizer: 'totalizer_m3', quality: 'quality', seq: 'seq' } as const;
+
+export const PARTICLE_TAGS = { room: 'room', counter: 'counter' } as const;
+export const PARTICLE_FIELDS = { volume: 'volume_l', seq: 'seq' } as const;
+
+export const DEAD_LETTER_TAGS = { reason: 'reason' } as const;
+export const DEAD_LETTER_FIELDS = {
+  topic: 'topic',
+  detail: 'detail',
+  payload: 'payload',
+  payloadEncoding: 'payload_encoding',
+  payloadBytes: 'payload_bytes',
+  truncated: 'truncated',
+  status: 'status',
+  receivedAtMs: 'received_at_ms',
+} as const;
+
+/** Channel '1.0' → field `count_1_0`: dots are awkward in InfluxQL identifiers. */
+export function countField(channel: SizeChannel): string {
+  return `count_${channel.replace('.', '_')}`;
+}
+
+/** Particles/m³ for the channel, derived at write time so dashboards need no maths. */
+export function concentrationField(channel: SizeChannel): string {
+  return `conc_${channel.replace('.', '_')}`;
+}
