@@ -1,9 +1,9 @@
 // The InfluxDB line-protocol builder: exact lines for each kind, escaping as the 1.x/2.x parser
 // reads it back, and refusal of values the protocol cannot carry.
 import { describe, expect, it } from 'vitest';
-import { deadLetterLine, readingLine } from '../../core/adapters/influx/encode.ts';
-import { buildLine, escapeKeyOrTagValue, floatValue, integerValue, LineProtocolError, nsFromMs, stringValue } from '../../core/adapters/influx/line-protocol.ts';
-import { aDeadLetter, aMeterReading, aParticleSample, T0 } from '../fixtures/readings.ts';
+import { deadLetterLine, readingLine } from '../../../core/adapters/influx/encode.ts';
+import { buildLine, escapeKeyOrTagValue, floatValue, integerValue, LineProtocolError, nsFromMs, stringValue } from '../../../core/adapters/influx/line-protocol.ts';
+import { aDeadLetter, aMeterReading, aParticleSample, T0 } from '../../fixtures/readings.ts';
 
 describe('readingLine', () => {
   it('writes a meter reading with floats untyped, seq as integer and time in ns', () => {

@@ -1,9 +1,9 @@
 // InfluxQL building and result decoding for the InfluxDB adapter: literal escaping, half-open
 // ranges, dead-letter paging by ns id, and exact ns ids from RFC 3339 times.
 import { describe, expect, it } from 'vitest';
-import { nsFromRfc3339 } from '../../core/adapters/influx/decode.ts';
-import { deadLettersQuery, meterFlowQuery, meterReadingsQuery, stringLiteral, timeRangeCondition } from '../../core/adapters/influx/influxql.ts';
-import { parseQueryResponse } from '../../core/adapters/influx/query-client.ts';
+import { nsFromRfc3339 } from '../../../core/adapters/influx/decode.ts';
+import { deadLettersQuery, meterFlowQuery, meterReadingsQuery, stringLiteral, timeRangeCondition } from '../../../core/adapters/influx/influxql.ts';
+import { parseQueryResponse } from '../../../core/adapters/influx/query-client.ts';
 
 describe('InfluxQL building', () => {
   it('escapes backslashes, single quotes and line breaks in string literals', () => {
