@@ -2,6 +2,8 @@
 // suite (test/contract) runs unchanged against each.
 import type { DeadLetter, DeadLetterReason, DeadLetterStatus } from '../domain/dead-letter.ts';
 import type { MeterReading, ParticleSample, Reading } from '../domain/readings.ts';
+import type { MeterReplacement } from '../domain/water/meter-volume.ts';
+import type { MeterRollup, RollupPeriod } from '../domain/water/rollup.ts';
 
 /** Half-open interval [fromMs, toMs), epoch milliseconds. */
 export interface TimeRange {
@@ -62,6 +64,43 @@ export interface TelemetryStore {
   /** The newest reading of every meter and every counter. */
   latestReadings(): Promise<Reading[]>;
   listDeadLetters(query: DeadLetterQuery): Promise<DeadLetter[]>;
+
+  /** The meter's last reading before range.fromMs and its first at or after range.toMs, when they exist. */
+  boundingMeterReadings(meterId: string, range: TimeRange): Promise<{ before?: MeterReading; after?: MeterReading }>;
+
+  /** Idempotent on (period, meterId, startMs): a re-rolled period overwrites its rollup. */
+  writeRollups(rollups: readonly MeterRollup[]): Promise<void>;
+  /** Rollups whose startMs is in range, ascending by startMs then meterId; all meters unless meterIds is given. */
+  readRollups(query: RollupQuery): Promise<MeterRollup[]>;
+  /** Per meter, the sums over the rollups whose startMs is in range (meters without rollups there are absent). */
+  sumRollups(query: RollupQuery): Promise<RollupSum[]>;
+  /** startMs of the newest rollup of the period, over all meters. */
+  latestRollupStart(period: RollupPeriod): Promise<number | undefined>;
+
+  /** Idempotent on (meterId, atMs). */
+  writeMeterReplacement(replacement: RecordedMeterReplacement): Promise<void>;
+  /** Ascending by atMs; all meters unless meterId is given. */
+  listMeterReplacements(meterId?: string): Promise<RecordedMeterReplacement[]>;
+}
+
+export interface RollupQuery {
+  readonly period: RollupPeriod;
+  readonly range: TimeRange;
+  readonly meterIds?: readonly string[];
+}
+
+export interface RollupSum {
+  readonly meterId: string;
+  readonly volumeMl: number;
+  readonly coveredMs: number;
+  readonly rollupCount: number;
+  readonly unexplainedResets: number;
+}
+
+export interface RecordedMeterReplacement extends MeterReplacement {
+  readonly recordedAtMs: number;
+  readonly recordedBy: string;
+  readonly comment: string;
 }
 
 /** The store cannot be reached or failed transiently; nothing of the batch may be assumed written. */
