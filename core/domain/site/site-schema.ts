@@ -39,6 +39,25 @@ const roomSchema = z.strictObject({
 
 const zoneSchema = z.strictObject({ id: identifier, name: z.string().min(1) });
 
+const equivalenceSchema = z.strictObject({
+  /** "one month of Kaohsiung residents' water" */
+  name: z.string().min(1),
+  tonnes: z.number().positive(),
+});
+
+/** How water volumes become the figures PR teams quote. */
+const waterSchema = z.strictObject({
+  densityTonnesPerM3: z.number().positive().default(1),
+  /** Recycled volume saved before the first measured reading (commissioning to data start). */
+  openingBalanceM3: z.number().nonnegative().default(0),
+  milestoneStepTonnes: z.number().positive().default(1_000_000),
+  equivalences: z.array(equivalenceSchema).default([]),
+  /** Readings further apart than this do not count as coverage. */
+  coverageGapMinutes: z.number().positive().default(30),
+  /** A meter silent for longer makes the live ratios using its role null. */
+  meterStaleAfterMinutes: z.number().positive().default(10),
+});
+
 export const siteSchema = z
   .strictObject({
     name: z.string().min(1),
@@ -47,6 +66,7 @@ export const siteSchema = z
     zones: z.array(zoneSchema).min(1),
     meters: z.array(meterSchema).min(1),
     rooms: z.array(roomSchema),
+    water: waterSchema.prefault({}),
   })
   .superRefine((site, ctx) => {
     reportDuplicates(site.meters.map((m) => m.id), 'meters', ctx);
