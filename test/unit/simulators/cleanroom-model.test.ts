@@ -1,3 +1,5 @@
+// The cleanroom model: ISO 14644-1 limits, ordered cumulative counts, a clean ISO 8 baseline, and the
+// excursions a demo relies on (door open above the action level, gowning spike, silent counter).
 import { describe, expect, it } from 'vitest';
 import { particlePayloadSchema } from '../../../core/domain/messages/device-payloads.ts';
 import { devicePayloadOf } from '../../../core/domain/messages/device-message.ts';

@@ -1,3 +1,5 @@
+// The meter fleet state machine: which meters report when, exact totalizers with roll-over, seq,
+// injected faults, determinism.
 import { describe, expect, it } from 'vitest';
 import { meterPayloadSchema } from '../../../core/domain/messages/device-payloads.ts';
 import { devicePayloadOf } from '../../../core/domain/messages/device-message.ts';

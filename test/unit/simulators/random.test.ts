@@ -1,3 +1,4 @@
+// The seeded PRNG and hashed noise: same seed, same stream; the draws have the asked distributions.
 import { describe, expect, it } from 'vitest';
 import { createRng, hashNormal, hashUniform, smoothNoise } from '../../../simulators/random.ts';
 
