@@ -6,12 +6,12 @@ import { loadConfig } from './core/config/app-config.ts';
 import { loadSiteConfig } from './core/config/load-site.ts';
 import { createLogger } from './core/observability/logger.ts';
 import { MetricsRegistry } from './core/observability/metrics.ts';
-import { runMain } from './core/runtime/run-main.ts';
+import { orExit, runMain } from './core/runtime/run-main.ts';
 import { buildApi } from './api/build-api.ts';
 import { IngestService } from './ingest/ingest-service.ts';
-import { Simulator } from './simulators/simulator.ts';
+import { Simulator, simulatorOptions } from './simulators/simulator.ts';
 
-const config = loadConfig();
+const config = orExit('K14 telemetry', () => loadConfig());
 const logger = createLogger(config.logLevel, 'k14');
 
 runMain(logger, async ({ started }) => {
@@ -39,8 +39,8 @@ runMain(logger, async ({ started }) => {
   });
   started({ name: 'api', stop: () => api.close() });
 
-  if (config.simulator) {
-    const simulator = new Simulator({ url: mqttUrl, site, meterIntervalMs: 5000, counterIntervalMs: 10_000, logger: logger.child({ component: 'simulator' }) });
+  if (config.simulator.enabled) {
+    const simulator = new Simulator({ url: mqttUrl, site, ...simulatorOptions(config.simulator), logger: logger.child({ component: 'simulator' }) });
     await simulator.start();
     started({ name: 'simulator', stop: () => simulator.stop() });
   }
@@ -52,7 +52,7 @@ runMain(logger, async ({ started }) => {
       `  latest data  ${address}/api/readings/latest`,
       `  MQTT broker  ${mqttUrl}${config.mqtt.mode === 'embedded' ? ' (embedded)' : ''}`,
       `  store        ${config.store.kind === 'sqlite' ? config.store.file : config.store.url}`,
-      `  simulator    ${config.simulator ? 'on (SIMULATOR=off to leave it out)' : 'off'}`,
+      `  simulator    ${config.simulator.enabled ? 'on (SIMULATOR=off to leave it out)' : 'off'}`,
       '',
     ].join('\n'),
   );

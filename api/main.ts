@@ -4,10 +4,10 @@ import { loadConfig } from '../core/config/app-config.ts';
 import { loadSiteConfig } from '../core/config/load-site.ts';
 import { createLogger } from '../core/observability/logger.ts';
 import { MetricsRegistry } from '../core/observability/metrics.ts';
-import { runMain } from '../core/runtime/run-main.ts';
+import { orExit, runMain } from '../core/runtime/run-main.ts';
 import { buildApi } from './build-api.ts';
 
-const config = loadConfig();
+const config = orExit('the API', () => loadConfig());
 const logger = createLogger(config.logLevel, 'api');
 
 runMain(logger, async ({ started }) => {

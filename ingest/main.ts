@@ -6,10 +6,10 @@ import { loadConfig } from '../core/config/app-config.ts';
 import { loadSiteConfig } from '../core/config/load-site.ts';
 import { createLogger } from '../core/observability/logger.ts';
 import { MetricsRegistry } from '../core/observability/metrics.ts';
-import { runMain } from '../core/runtime/run-main.ts';
+import { orExit, runMain } from '../core/runtime/run-main.ts';
 import { IngestService } from './ingest-service.ts';
 
-const config = loadConfig();
+const config = orExit('ingest', () => loadConfig());
 const logger = createLogger(config.logLevel, 'ingest');
 
 runMain(logger, async ({ started }) => {

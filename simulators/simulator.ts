@@ -1,5 +1,6 @@
 // The live simulator: publishes the site's meters and particle counters over MQTT exactly as devices
 // do (device topic, device payload, QoS 1), driven by the pure plant and cleanroom models.
+import type { AppConfig } from '../core/config/app-config.ts';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { devicePayloadOf, deviceTopicOf } from '../core/domain/messages/device-message.ts';
@@ -238,4 +239,14 @@ export class Simulator {
     }, delayMs);
     this.timers.add(timer);
   }
+}
+
+/** The simulator options that come from the application configuration. */
+export function simulatorOptions(config: AppConfig['simulator']): Pick<SimulatorOptions, 'meterIntervalMs' | 'counterIntervalMs' | 'meanMinutesBetweenExcursions' | 'seed'> {
+  return {
+    meterIntervalMs: config.meterIntervalMs,
+    counterIntervalMs: config.counterIntervalMs,
+    meanMinutesBetweenExcursions: config.meanMinutesBetweenExcursions,
+    ...(config.seed === undefined ? {} : { seed: config.seed }),
+  };
 }

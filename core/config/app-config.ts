@@ -25,6 +25,10 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   SITE_CONFIG: z.string().min(1).default('config/site.k14.json'),
   SIMULATOR: onOff.default('on'),
+  SIMULATOR_METER_INTERVAL_MS: positiveInt.default(5000),
+  SIMULATOR_COUNTER_INTERVAL_MS: positiveInt.default(10_000),
+  SIMULATOR_EXCURSION_MEAN_MINUTES: z.coerce.number().nonnegative().default(4),
+  SIMULATOR_SEED: z.coerce.number().int().optional(),
   INFLUX_URL: z.url({ protocol: /^https?$/ }).optional(),
   INFLUX_TOKEN: optionalText,
   INFLUX_ORG: optionalText,
@@ -71,7 +75,14 @@ export interface AppConfig {
   readonly store: StoreConfig;
   readonly dataDir: string;
   readonly siteConfigFile: string;
-  readonly simulator: boolean;
+  readonly simulator: {
+    readonly enabled: boolean;
+    readonly meterIntervalMs: number;
+    readonly counterIntervalMs: number;
+    /** Mean minutes between simulated cleanroom excursions; 0 turns them off. */
+    readonly meanMinutesBetweenExcursions: number;
+    readonly seed?: number;
+  };
   readonly journal: JournalConfig;
   readonly writer: { readonly batchMax: number; readonly flushMs: number };
   readonly validation: { readonly maxPayloadBytes: number; readonly maxFutureSkewMs: number };
@@ -108,7 +119,13 @@ function toAppConfig(e: z.infer<typeof envSchema>): AppConfig {
     store,
     dataDir,
     siteConfigFile: path.resolve(e.SITE_CONFIG),
-    simulator: e.SIMULATOR === 'on',
+    simulator: {
+      enabled: e.SIMULATOR === 'on',
+      meterIntervalMs: e.SIMULATOR_METER_INTERVAL_MS,
+      counterIntervalMs: e.SIMULATOR_COUNTER_INTERVAL_MS,
+      meanMinutesBetweenExcursions: e.SIMULATOR_EXCURSION_MEAN_MINUTES,
+      seed: e.SIMULATOR_SEED,
+    },
     journal: {
       dir: path.join(dataDir, 'journal'),
       maxBytes: e.JOURNAL_MAX_BYTES,

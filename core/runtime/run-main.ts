@@ -15,6 +15,16 @@ export interface MainContext {
 
 const STOP_TIMEOUT_MS = 30_000;
 
+/** Runs a start-up step whose failure is fatal: one actionable sentence on stderr, exit 1. */
+export function orExit<T>(what: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    process.stderr.write(`Cannot start ${what}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}
+
 export function runMain(logger: Logger, start: (ctx: MainContext) => Promise<void>): void {
   const components: Stoppable[] = [];
   let stopping = false;
