@@ -8,6 +8,7 @@ import { createLogger } from './core/observability/logger.ts';
 import { MetricsRegistry } from './core/observability/metrics.ts';
 import { orExit, runMain } from './core/runtime/run-main.ts';
 import { buildApi } from './api/build-api.ts';
+import { createWaterEngine } from './api/water/water-engine.ts';
 import { IngestService } from './ingest/ingest-service.ts';
 import { Simulator, simulatorOptions } from './simulators/simulator.ts';
 
@@ -33,7 +34,10 @@ runMain(logger, async ({ started }) => {
   await ingest.start();
   started({ name: 'ingest', stop: () => ingest.stop() });
 
-  const api = await buildApi({}, { store, site, registry, logger: logger.child({ component: 'api' }) });
+  const water = createWaterEngine({ store, site, logger: logger.child({ component: 'water' }) });
+  await water.start();
+  started({ name: 'water', stop: () => water.stop() });
+  const api = await buildApi({}, { store, site, water: water.service, registry, logger: logger.child({ component: 'api' }) });
   const address = await api.listen({ host: config.http.host, port: config.http.port }).catch((error: Error) => {
     throw new Error(`the API cannot listen on ${config.http.host}:${config.http.port} (${error.message}): set HTTP_PORT to a free port`);
   });

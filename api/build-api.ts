@@ -9,6 +9,7 @@ import { deadLetterRoutes } from './routes/dead-letters/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
 import { readingRoutes } from './routes/readings/index.ts';
 import { siteRoutes } from './routes/site/index.ts';
+import { waterRoutes } from './routes/water/index.ts';
 
 export interface ApiOptions {
   readonly bodyLimitBytes?: number;
@@ -20,6 +21,6 @@ export async function buildApi(options: ApiOptions, deps: ApiDeps): Promise<Api>
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   await app.register(openApiPlugin);
-  for (const routes of [healthRoutes, siteRoutes, readingRoutes, deadLetterRoutes]) await app.register(routes, { deps });
+  for (const routes of [healthRoutes, siteRoutes, readingRoutes, deadLetterRoutes, waterRoutes]) await app.register(routes, { deps });
   return app;
 }

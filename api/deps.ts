@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { SiteConfig } from '../core/domain/site/site-schema.ts';
 import type { MetricsRegistry } from '../core/observability/metrics.ts';
 import type { TelemetryStore } from '../core/ports/telemetry-store.ts';
+import type { WaterService } from './water/water-service.ts';
 
 export interface ReadinessCheck {
   readonly name: string;
@@ -15,5 +16,8 @@ export interface ApiDeps {
   readonly site: SiteConfig;
   readonly registry: MetricsRegistry;
   readonly logger: Logger;
+  readonly water: WaterService;
   readonly readiness?: readonly ReadinessCheck[];
+  /** Epoch ms; Date.now unless a test fixes time. */
+  readonly clock?: () => number;
 }

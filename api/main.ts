@@ -6,6 +6,7 @@ import { createLogger } from '../core/observability/logger.ts';
 import { MetricsRegistry } from '../core/observability/metrics.ts';
 import { orExit, runMain } from '../core/runtime/run-main.ts';
 import { buildApi } from './build-api.ts';
+import { createWaterEngine } from './water/water-engine.ts';
 
 const config = orExit('the API', () => loadConfig());
 const logger = createLogger(config.logLevel, 'api');
@@ -14,7 +15,10 @@ runMain(logger, async ({ started }) => {
   const site = loadSiteConfig(config.siteConfigFile);
   const store = await openStore(config.store);
   started({ name: 'store', stop: () => store.close() });
-  const api = await buildApi({}, { store, site, registry: new MetricsRegistry(), logger });
+  const water = createWaterEngine({ store, site, logger: logger.child({ component: 'water' }) });
+  await water.start();
+  started({ name: 'water', stop: () => water.stop() });
+  const api = await buildApi({}, { store, site, water: water.service, registry: new MetricsRegistry(), logger });
   await api.listen({ host: config.http.host, port: config.http.port });
   started({ name: 'api', stop: () => api.close() });
 });

@@ -15,7 +15,7 @@ export interface Ratio {
   readonly value: number | null;
   readonly reason?: RatioReason;
   /** The meters whose staleness made the ratio undefendable. */
-  readonly staleMeters?: readonly string[];
+  readonly staleMeters?: string[];
 }
 
 export interface WaterKpis {
@@ -46,7 +46,7 @@ export function computeKpis({ volumes, staleByRole = {} }: KpiInputs): WaterKpis
   };
 }
 
-function ratio(numerator: number, denominator: number, staleMeters: readonly string[]): Ratio {
+function ratio(numerator: number, denominator: number, staleMeters: string[]): Ratio {
   if (staleMeters.length > 0) return { value: null, reason: 'stale_meter', staleMeters };
   if (denominator === 0) return { value: null, reason: 'zero_denominator' };
   return { value: numerator / denominator };

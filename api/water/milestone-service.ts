@@ -1,0 +1,77 @@
+// PR milestones from the daily rollups of the recycled meters: each crossing located to the day,
+// then to the hour inside it, and the next ones projected at the trailing 30-day rate.
+import { milestoneCrossings, projectMilestones, type CumulativePoint, type Crossing } from '../../core/domain/water/milestones.ts';
+import { nextPeriodStart } from '../../core/domain/water/local-calendar.ts';
+import { HOUR_MS, type RollupPeriod } from '../../core/domain/water/rollup.ts';
+import { mlToTonnes } from '../../core/domain/water/volume-units.ts';
+import type { TimeRange } from '../../core/ports/telemetry-store.ts';
+import { meterVolumes, rollupWatermarks } from './meter-volumes.ts';
+import { activeMeters, roleVolumes } from './water-report.ts';
+import type { WaterService } from './water-service.ts';
+
+const DAY_MS = 86_400_000;
+const TRAILING_MS = 30 * DAY_MS;
+const PROJECTED_COUNT = 3;
+
+export interface MilestoneReport {
+  readonly stepTonnes: number;
+  readonly currentTonnes: number;
+  readonly asOfMs: number;
+  readonly crossed: Crossing[];
+  readonly next: Array<{ tonnes: number; projectedAtMs: number | null }>;
+  readonly trailingTonnesPerDay: number;
+  readonly equivalences: Array<{ name: string; tonnes: number; multiple: number }>;
+  readonly provisional: boolean;
+}
+
+export async function milestoneReport(water: WaterService): Promise<MilestoneReport> {
+  const { site } = water;
+  const tonnage = await water.tonnage();
+  const step = site.water.milestoneStepTonnes;
+  const daily = await cumulativePoints(water, 'day', { fromMs: Date.parse(site.commissionedAt), toMs: tonnage.asOfMs }, tonnage.openingBalanceTonnes);
+  const lastDaily = daily.at(-1) ?? { atMs: Date.parse(site.commissionedAt), tonnes: tonnage.openingBalanceTonnes };
+  const coarse = milestoneCrossings([...daily, { atMs: tonnage.asOfMs, tonnes: Math.max(tonnage.tonnes, lastDaily.tonnes) }], step);
+  const crossed = await Promise.all(coarse.map((c) => refineToHour(water, c, daily)));
+  const rate = await trailingRatePerMs(water, tonnage.asOfMs);
+  return {
+    stepTonnes: step,
+    currentTonnes: tonnage.tonnes,
+    asOfMs: tonnage.asOfMs,
+    crossed,
+    next: projectMilestones({ atMs: tonnage.asOfMs, tonnes: tonnage.tonnes }, rate, step, PROJECTED_COUNT),
+    trailingTonnesPerDay: rate * DAY_MS,
+    equivalences: site.water.equivalences.map((e) => ({ ...e, multiple: tonnage.tonnes / e.tonnes })),
+    provisional: tonnage.provisional,
+  };
+}
+
+/** Cumulative tonnes at the end of each rollup period in range, starting from `openingTonnes`. */
+async function cumulativePoints(water: WaterService, period: RollupPeriod, range: TimeRange, openingTonnes: number): Promise<CumulativePoint[]> {
+  const recycled = activeMeters(water.site, range).filter((m) => m.role === 'recycled');
+  const rollups = await water.sources.store.readRollups({ period, range, meterIds: recycled.map((m) => m.id) });
+  const byStart = new Map<number, number>();
+  for (const r of rollups) byStart.set(r.startMs, (byStart.get(r.startMs) ?? 0) + r.volumeMl);
+  const points: CumulativePoint[] = [{ atMs: range.fromMs, tonnes: openingTonnes }];
+  let cumulativeMl = 0;
+  for (const [startMs, volumeMl] of [...byStart].sort((a, b) => a[0] - b[0])) {
+    cumulativeMl += volumeMl;
+    const endMs = period === 'hour' ? startMs + HOUR_MS : nextPeriodStart('day', startMs, water.site.timezone);
+    points.push({ atMs: endMs, tonnes: openingTonnes + mlToTonnes(cumulativeMl, water.site.water.densityTonnesPerM3) });
+  }
+  return points;
+}
+
+async function refineToHour(water: WaterService, crossing: Crossing, daily: readonly CumulativePoint[]): Promise<Crossing> {
+  const dayIndex = daily.findIndex((p) => p.atMs >= crossing.crossedAtMs);
+  if (dayIndex <= 0) return crossing;
+  const dayStart = daily[dayIndex - 1]!;
+  const hourly = await cumulativePoints(water, 'hour', { fromMs: dayStart.atMs, toMs: daily[dayIndex]!.atMs }, dayStart.tonnes);
+  return milestoneCrossings(hourly, water.site.water.milestoneStepTonnes).find((c) => c.tonnes === crossing.tonnes) ?? crossing;
+}
+
+async function trailingRatePerMs(water: WaterService, nowMs: number): Promise<number> {
+  const range = { fromMs: nowMs - TRAILING_MS, toMs: nowMs };
+  const recycled = activeMeters(water.site, range).filter((m) => m.role === 'recycled');
+  const volumes = await meterVolumes(water.sources, recycled, range, await rollupWatermarks(water.sources.store, water.sources.timeZone));
+  return mlToTonnes(roleVolumes(recycled, volumes).recycled, water.site.water.densityTonnesPerM3) / TRAILING_MS;
+}
