@@ -1,6 +1,7 @@
 // The site configuration: which meters and rooms exist and what they mean. Roles and zones are
 // configuration, never payload; an unknown device is a bad message, not a new series.
 import { z } from 'zod';
+import { levelProblems, roomLevelsSchema } from '../cleanroom/levels.ts';
 import { METER_ROLES } from '../readings.ts';
 
 /** Ids become MQTT topic levels, store tags and URL segments: keep them to a safe alphabet. */
@@ -35,6 +36,8 @@ const roomSchema = z.strictObject({
   /** ISO 14644-1 class number (1–9; Class 100K of FED-STD-209E ≈ ISO 8). */
   isoClass: z.number().min(1).max(9),
   counters: z.array(counterSchema).min(1),
+  /** Alert and action levels, detection rules and overrides per counter (defaults: 70 % / 100 % of the class limit). */
+  levels: roomLevelsSchema.optional(),
 });
 
 const zoneSchema = z.strictObject({ id: identifier, name: z.string().min(1) });
@@ -72,6 +75,9 @@ export const siteSchema = z
     reportDuplicates(site.meters.map((m) => m.id), 'meters', ctx);
     reportDuplicates(site.rooms.map((r) => r.id), 'rooms', ctx);
     for (const [i, room] of site.rooms.entries()) reportDuplicates(room.counters.map((c) => c.id), `rooms.${i}.counters`, ctx);
+    for (const [i, room] of site.rooms.entries()) {
+      for (const p of levelProblems(room)) ctx.addIssue({ code: 'custom', path: ['rooms', i, 'levels', ...p.path], message: p.message });
+    }
     const zones = new Set(site.zones.map((z) => z.id));
     for (const [i, meter] of site.meters.entries()) {
       if (!zones.has(meter.zone)) ctx.addIssue({ code: 'custom', path: ['meters', i, 'zone'], message: `zone "${meter.zone}" is not in zones` });
