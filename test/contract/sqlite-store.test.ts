@@ -9,6 +9,7 @@ import { openSqliteStore } from '../../core/adapters/sqlite/open-sqlite-store.ts
 import { SCHEMA_VERSION } from '../../core/adapters/sqlite/sqlite-schema.ts';
 import { StoreUnavailableError, type TelemetryStore } from '../../core/ports/telemetry-store.ts';
 import { aDeadLetter, aMeterReading, HOUR_MS, T0 } from '../fixtures/readings.ts';
+import { aReplacement, aRollup } from '../fixtures/water.ts';
 import { describeTelemetryStoreContract } from './telemetry-store-contract.ts';
 
 async function aTempDir(): Promise<{ dir: string; removeDir: () => Promise<void> }> {
@@ -88,6 +89,39 @@ describe('SQLite store schema version', () => {
       await removeDir();
     }
   });
+
+  it('upgrades a version 1 file in place: readings kept, rollups and replacements usable', async () => {
+    const { dir, removeDir } = await aTempDir();
+    try {
+      const file = join(dir, 'telemetry.sqlite');
+      const older = openSqliteStore({ file });
+      await older.start();
+      await older.writeReadings([aMeterReading()]);
+      await older.close();
+      // What a build from before rollups left behind: the version 1 tables only.
+      const db = new Database(file);
+      db.exec('DROP TABLE meter_rollups; DROP TABLE meter_replacements');
+      db.pragma('user_version = 1');
+      db.close();
+
+      const store = openSqliteStore({ file });
+      await store.start();
+      try {
+        expect(await store.readMeterReadings('rec-z1', { fromMs: T0, toMs: T0 + HOUR_MS })).toStrictEqual([aMeterReading()]);
+        await store.writeRollups([aRollup()]);
+        await store.writeMeterReplacement(aReplacement());
+        expect(await store.readRollups({ period: 'hour', range: { fromMs: T0, toMs: T0 + HOUR_MS } })).toStrictEqual([aRollup()]);
+        expect(await store.listMeterReplacements()).toStrictEqual([aReplacement()]);
+      } finally {
+        await store.close();
+      }
+      const upgraded = new Database(file, { readonly: true });
+      expect(upgraded.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      upgraded.close();
+    } finally {
+      await removeDir();
+    }
+  });
 });
 
 describe('SQLite store in memory', () => {
@@ -97,6 +131,23 @@ describe('SQLite store in memory', () => {
     try {
       await store.writeReadings([aMeterReading()]);
       expect(await store.latestReadings()).toStrictEqual([aMeterReading()]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('SQLite rollups stay exact', () => {
+  it('refuses a batch holding a volume that is not a safe integer, and a sum it could not return exactly', async () => {
+    const store = openSqliteStore({ file: ':memory:' });
+    await store.start();
+    try {
+      const range = { fromMs: T0, toMs: T0 + 2 * HOUR_MS };
+      await expect(store.writeRollups([aRollup(), aRollup({ startMs: T0 + HOUR_MS, volumeMl: 1.5 })])).rejects.toThrow(RangeError);
+      expect(await store.readRollups({ period: 'hour', range })).toEqual([]);
+
+      await store.writeRollups([aRollup({ volumeMl: 2 ** 52 }), aRollup({ startMs: T0 + HOUR_MS, volumeMl: 2 ** 52 })]);
+      await expect(store.sumRollups({ period: 'hour', range })).rejects.toThrow(/beyond 2\^53/);
     } finally {
       await store.close();
     }

@@ -5,6 +5,7 @@ import type { TelemetryStore } from '../../core/ports/telemetry-store.ts';
 import { describeDeadLetterContract } from './store-contract-dead-letters.ts';
 import { describeQueryContract } from './store-contract-queries.ts';
 import { describeReadingContract } from './store-contract-readings.ts';
+import { describeRollupContract } from './store-contract-rollups.ts';
 
 export interface MadeStore {
   readonly store: TelemetryStore;
@@ -47,5 +48,6 @@ export function describeTelemetryStoreContract(name: string, makeStore: () => Pr
     describeReadingContract(currentStore);
     describeQueryContract(currentStore);
     describeDeadLetterContract(currentStore);
+    describeRollupContract(currentStore);
   });
 }

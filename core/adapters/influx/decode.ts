@@ -2,9 +2,33 @@
 // the column is null, counts only for channels present. Pure; throws on rows of another shape.
 import { DEAD_LETTER_REASONS, DEAD_LETTER_STATUSES, type DeadLetter } from '../../domain/dead-letter.ts';
 import { METER_ROLES, QUALITIES, SIZE_CHANNELS, type MeterReading, type ParticleSample, type SizeChannel } from '../../domain/readings.ts';
-import type { FlowBucket } from '../../ports/telemetry-store.ts';
+import type { SegmentMethod } from '../../domain/water/meter-volume.ts';
+import type { MeterRollup } from '../../domain/water/rollup.ts';
+import type { FlowBucket, RecordedMeterReplacement, RollupSum } from '../../ports/telemetry-store.ts';
 import type { InfluxqlSeries } from './influxql.ts';
-import { countField, DEAD_LETTER_FIELDS as DF, DEAD_LETTER_TAGS, METER_FIELDS as MF, METER_TAGS, PARTICLE_FIELDS as PF, PARTICLE_TAGS } from './schema.ts';
+import {
+  countField,
+  DEAD_LETTER_FIELDS as DF,
+  DEAD_LETTER_TAGS,
+  METER_FIELDS as MF,
+  METER_TAGS,
+  PARTICLE_FIELDS as PF,
+  PARTICLE_TAGS,
+  REPLACEMENT_FIELDS as RF,
+  REPLACEMENT_TAGS,
+  ROLLUP_FIELDS as UF,
+  ROLLUP_TAGS,
+} from './schema.ts';
+
+/** Every SegmentMethod (a Record, so the compiler flags one added to the domain but missing here). */
+const SEGMENT_METHODS: Readonly<Record<SegmentMethod, true>> = {
+  totalizer: true,
+  rollover: true,
+  replacement: true,
+  unexplained_reset: true,
+  integrated_flow: true,
+};
+const ROLLUP_PERIODS = ['hour', 'day'] as const;
 
 /** One result row by column name; group-by tags are merged in. */
 export type Row = Readonly<Record<string, unknown>>;
@@ -78,6 +102,48 @@ export function flowBucketFromRow(row: Row): FlowBucket {
   };
 }
 
+export function rollupFromRow(row: Row): MeterRollup {
+  return {
+    period: oneOf(row, ROLLUP_TAGS.period, ROLLUP_PERIODS),
+    meterId: tag(row, ROLLUP_TAGS.meter),
+    role: oneOf(row, ROLLUP_TAGS.role, METER_ROLES),
+    zone: tag(row, ROLLUP_TAGS.zone),
+    startMs: integer(row, 'time'),
+    volumeMl: integer(row, UF.volumeMl),
+    coveredMs: integer(row, UF.coveredMs),
+    methods: methods(row, UF.methods),
+    unexplainedResets: integer(row, UF.unexplainedResets),
+  };
+}
+
+/** The time of a selector's row (latestRollupQuery). */
+export function timeFromRow(row: Row): number {
+  return integer(row, 'time');
+}
+
+/** A row of rollupSumQuery, grouped by meter. */
+export function rollupSumFromRow(row: Row): RollupSum {
+  return {
+    meterId: tag(row, ROLLUP_TAGS.meter),
+    volumeMl: integer(row, UF.volumeMl),
+    coveredMs: integer(row, UF.coveredMs),
+    rollupCount: integer(row, 'rollup_count'),
+    unexplainedResets: integer(row, UF.unexplainedResets),
+  };
+}
+
+export function replacementFromRow(row: Row): RecordedMeterReplacement {
+  return {
+    meterId: tag(row, REPLACEMENT_TAGS.meter),
+    atMs: integer(row, 'time'),
+    oldFinalM3: number(row, RF.oldFinalM3),
+    newInitialM3: number(row, RF.newInitialM3),
+    recordedAtMs: integer(row, RF.recordedAtMs),
+    recordedBy: string(row, RF.recordedBy),
+    comment: string(row, RF.comment),
+  };
+}
+
 const RFC3339_UTC = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z$/;
 
 /** "2021-05-10T00:00:01.000000007Z" → "1620604801000000007", exact (BigInt, no float on the way). */
@@ -128,6 +194,18 @@ function boolean(row: Row, key: string): boolean {
 /** A tag written empty was left out of the line; it reads back as null or absent. */
 function tag(row: Row, key: string): string {
   return row[key] === null || row[key] === undefined ? '' : string(row, key);
+}
+
+function methods(row: Row, key: string): SegmentMethod[] {
+  const text = string(row, key);
+  if (text === '') return [];
+  const parts = text.split(',');
+  if (!parts.every(isSegmentMethod)) throw unexpected(row, key, 'comma-separated volume methods');
+  return parts;
+}
+
+function isSegmentMethod(text: string): text is SegmentMethod {
+  return Object.hasOwn(SEGMENT_METHODS, text);
 }
 
 function oneOf<T extends string>(row: Row, key: string, allowed: readonly T[]): T {

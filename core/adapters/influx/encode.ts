@@ -2,6 +2,9 @@
 // for a value the protocol cannot carry, so the caller can refuse that one reading.
 import type { DeadLetter } from '../../domain/dead-letter.ts';
 import { concentrationPerM3, SIZE_CHANNELS, type MeterReading, type ParticleSample, type Reading } from '../../domain/readings.ts';
+import type { MeterRollup } from '../../domain/water/rollup.ts';
+import { mlToM3 } from '../../domain/water/volume-units.ts';
+import type { RecordedMeterReplacement } from '../../ports/telemetry-store.ts';
 import { booleanValue, buildLine, floatValue, integerValue, LineProtocolError, nsFromMs, stringValue, type Fields } from './line-protocol.ts';
 import {
   concentrationField,
@@ -15,6 +18,12 @@ import {
   PARTICLE_FIELDS as PF,
   PARTICLE_MEASUREMENT,
   PARTICLE_TAGS,
+  REPLACEMENT_FIELDS as RF,
+  REPLACEMENT_MEASUREMENT,
+  REPLACEMENT_TAGS,
+  ROLLUP_FIELDS as UF,
+  ROLLUP_MEASUREMENT,
+  ROLLUP_TAGS,
 } from './schema.ts';
 
 const DECIMAL_NS = /^-?(0|[1-9][0-9]*)$/;
@@ -68,4 +77,36 @@ export function deadLetterLine(letter: DeadLetter): string {
     [DF.receivedAtMs, integerValue(letter.receivedAtMs, 'receivedAtMs')],
   ];
   return buildLine(DEAD_LETTER_MEASUREMENT, [[DEAD_LETTER_TAGS.reason, letter.reason]], fields, letter.id);
+}
+
+/**
+ * Time is startMs and the tags hold period and meter, so a re-rolled period overwrites its point;
+ * role and zone are tags too, so a meter moved to another zone starts a series of its own.
+ */
+export function rollupLine(rollup: MeterRollup): string {
+  const fields: Fields = [
+    [UF.volumeMl, integerValue(rollup.volumeMl, 'volumeMl')],
+    [UF.volumeM3, floatValue(mlToM3(rollup.volumeMl), 'volumeM3')],
+    [UF.coveredMs, integerValue(rollup.coveredMs, 'coveredMs')],
+    [UF.methods, stringValue(rollup.methods.join(','))],
+    [UF.unexplainedResets, integerValue(rollup.unexplainedResets, 'unexplainedResets')],
+  ];
+  const tags = [
+    [ROLLUP_TAGS.meter, rollup.meterId],
+    [ROLLUP_TAGS.period, rollup.period],
+    [ROLLUP_TAGS.role, rollup.role],
+    [ROLLUP_TAGS.zone, rollup.zone],
+  ] as const;
+  return buildLine(ROLLUP_MEASUREMENT, tags, fields, nsFromMs(rollup.startMs, 'startMs'));
+}
+
+export function replacementLine(replacement: RecordedMeterReplacement): string {
+  const fields: Fields = [
+    [RF.oldFinalM3, floatValue(replacement.oldFinalM3, 'oldFinalM3')],
+    [RF.newInitialM3, floatValue(replacement.newInitialM3, 'newInitialM3')],
+    [RF.recordedAtMs, integerValue(replacement.recordedAtMs, 'recordedAtMs')],
+    [RF.recordedBy, stringValue(replacement.recordedBy)],
+    [RF.comment, stringValue(replacement.comment)],
+  ];
+  return buildLine(REPLACEMENT_MEASUREMENT, [[REPLACEMENT_TAGS.meter, replacement.meterId]], fields, nsFromMs(replacement.atMs, 'atMs'));
 }

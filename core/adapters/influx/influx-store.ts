@@ -2,10 +2,34 @@
 // a translating proxy), reads with InfluxQL at /query. Schema in schema.ts.
 import type { Reading } from '../../domain/readings.ts';
 import type { RejectedReading, TelemetryStore } from '../../ports/telemetry-store.ts';
-import { deadLetterFromRow, flowBucketFromRow, meterReadingFromRow, particleSampleFromRow, rowsOf, type Row } from './decode.ts';
-import { deadLetterLine, readingLine } from './encode.ts';
-import { countQuery, deadLettersQuery, latestReadingsQuery, meterFlowQuery, meterReadingsQuery, particleSamplesQuery, type InfluxqlSeries } from './influxql.ts';
-import { createLineWriter } from './line-writer.ts';
+import {
+  deadLetterFromRow,
+  flowBucketFromRow,
+  meterReadingFromRow,
+  particleSampleFromRow,
+  replacementFromRow,
+  rollupFromRow,
+  rollupSumFromRow,
+  rowsOf,
+  timeFromRow,
+  type Row,
+} from './decode.ts';
+import { deadLetterLine, readingLine, replacementLine, rollupLine } from './encode.ts';
+import {
+  boundingReadingsQuery,
+  countQuery,
+  deadLettersQuery,
+  latestReadingsQuery,
+  latestRollupQuery,
+  meterFlowQuery,
+  meterReadingsQuery,
+  particleSamplesQuery,
+  replacementsQuery,
+  rollupsQuery,
+  rollupSumQuery,
+  type InfluxqlSeries,
+} from './influxql.ts';
+import { createLineWriter, type RefusedLine } from './line-writer.ts';
 import { LineProtocolError } from './line-protocol.ts';
 import { createQueryClient } from './query-client.ts';
 
@@ -74,12 +98,7 @@ export function createInfluxStore(options: InfluxStoreOptions): TelemetryStore {
 
     async writeDeadLetters(letters) {
       const lines = letters.map((letter) => deadLetterLine(letter));
-      const refused = await writer.write(lines);
-      const first = refused[0];
-      if (first !== undefined) {
-        const ids = refused.map((r) => letters[r.index]?.id).join(', ');
-        throw new Error(`InfluxDB refused ${refused.length} dead letter(s) (${ids}), the others are stored: ${first.reason}`);
-      }
+      throwIfRefused('dead letter', await writer.write(lines), (index) => letters[index]?.id);
     },
 
     async readMeterReadings(meterId, range) {
@@ -109,11 +128,66 @@ export function createInfluxStore(options: InfluxStoreOptions): TelemetryStore {
       // No epoch: RFC 3339 times keep every ns digit of the id, which a JSON number would not.
       return influxql === undefined ? [] : (await rows(influxql)).map(deadLetterFromRow);
     },
+
+    async boundingMeterReadings(meterId, range) {
+      const [before, after] = (await reader.query(boundingReadingsQuery(meterId, range), { epoch: 'ms' })).map((series) => statementRows(series)[0]);
+      return { ...(before === undefined ? {} : { before: meterReadingFromRow(before) }), ...(after === undefined ? {} : { after: meterReadingFromRow(after) }) };
+    },
+
+    async writeRollups(rollups) {
+      // All encoded first, so a value the protocol cannot carry refuses the call before anything is
+      // sent; the writer then sends maxLinesPerRequest lines per request.
+      const lines = rollups.map((rollup) => rollupLine(rollup));
+      throwIfRefused('rollup', await writer.write(lines), (index) => {
+        const rollup = rollups[index];
+        return rollup === undefined ? undefined : `${rollup.period} ${rollup.meterId} ${new Date(rollup.startMs).toISOString()}`;
+      });
+    },
+
+    async readRollups(query) {
+      const influxql = rollupsQuery(query);
+      if (influxql === undefined) return [];
+      // Points of different series at one time come back in no promised order.
+      return (await rows(influxql, 'ms')).map(rollupFromRow).sort((a, b) => a.startMs - b.startMs || byCodeUnits(a.meterId, b.meterId));
+    },
+
+    async sumRollups(query) {
+      const influxql = rollupSumQuery(query);
+      return influxql === undefined ? [] : (await rows(influxql, 'ms')).map(rollupSumFromRow).sort((a, b) => byCodeUnits(a.meterId, b.meterId));
+    },
+
+    async latestRollupStart(period) {
+      const [row] = await rows(latestRollupQuery(period), 'ms');
+      return row === undefined ? undefined : timeFromRow(row);
+    },
+
+    async writeMeterReplacement(replacement) {
+      throwIfRefused('meter replacement', await writer.write([replacementLine(replacement)]), () => replacement.meterId);
+    },
+
+    async listMeterReplacements(meterId) {
+      return (await rows(replacementsQuery(meterId), 'ms')).map(replacementFromRow).sort((a, b) => a.atMs - b.atMs || byCodeUnits(a.meterId, b.meterId));
+    },
   };
 }
 
 function statementRows(series: readonly InfluxqlSeries[] | undefined): Row[] {
   return (series ?? []).flatMap(rowsOf);
+}
+
+const NAMED_REFUSALS = 5;
+
+function throwIfRefused(what: string, refused: readonly RefusedLine[], name: (index: number) => string | undefined): void {
+  const first = refused[0];
+  if (first === undefined) return;
+  const names = refused.slice(0, NAMED_REFUSALS).map((r) => name(r.index));
+  const more = refused.length > NAMED_REFUSALS ? ', …' : '';
+  throw new Error(`InfluxDB refused ${refused.length} ${what}(s) (${names.join(', ')}${more}), the others are stored: ${first.reason}`);
+}
+
+/** The order SQLite's BINARY collation gives for ids without characters beyond U+FFFF. */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function encodeOrRefuse(encode: () => string): string | { refused: string } {

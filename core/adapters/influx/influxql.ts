@@ -1,6 +1,7 @@
 // InfluxQL for the store's reads (served at /query by InfluxDB 1.x, 2.x via DBRP and 3.x): literal
 // escaping, time bounds and one builder per port method. Pure: strings in, strings out.
-import type { DeadLetterQuery, TimeRange } from '../../ports/telemetry-store.ts';
+import type { RollupPeriod } from '../../domain/water/rollup.ts';
+import type { DeadLetterQuery, RollupQuery, TimeRange } from '../../ports/telemetry-store.ts';
 import {
   DEAD_LETTER_FIELDS,
   DEAD_LETTER_MEASUREMENT,
@@ -11,6 +12,11 @@ import {
   PARTICLE_FIELDS,
   PARTICLE_MEASUREMENT,
   PARTICLE_TAGS,
+  REPLACEMENT_MEASUREMENT,
+  REPLACEMENT_TAGS,
+  ROLLUP_FIELDS,
+  ROLLUP_MEASUREMENT,
+  ROLLUP_TAGS,
 } from './schema.ts';
 
 /** One series of an InfluxQL result, as the /query JSON has it. */
@@ -75,6 +81,54 @@ export function meterFlowQuery(meterId: string, range: TimeRange, everyMs: numbe
     `SELECT mean(${f.flow}) AS mean, last(${f.totalizer}) AS last, count(${f.flow}) AS count FROM ${METER_MEASUREMENT}` +
     ` WHERE ${tagEquals(METER_TAGS.meter, meterId)} AND ${timeRangeCondition(range)} GROUP BY time(${everyMs}ms) fill(none)`
   );
+}
+
+/**
+ * Two statements: the meter's last reading before fromMs, then its first at or after toMs. Without
+ * GROUP BY the meter's series (one per role and zone it ever had) merge, so LIMIT 1 spans them all.
+ */
+export function boundingReadingsQuery(meterId: string, range: TimeRange): string {
+  const meter = tagEquals(METER_TAGS.meter, meterId);
+  return (
+    `SELECT * FROM ${METER_MEASUREMENT} WHERE ${meter} AND time < ${msLiteral(range.fromMs, 'fromMs')} ORDER BY time DESC LIMIT 1; ` +
+    `SELECT * FROM ${METER_MEASUREMENT} WHERE ${meter} AND time >= ${msLiteral(range.toMs, 'toMs')} ORDER BY time ASC LIMIT 1`
+  );
+}
+
+/** Undefined for an empty meterIds: no meter can match, and InfluxQL has no empty OR list. */
+function rollupConditions({ period, range, meterIds }: RollupQuery): string | undefined {
+  const conditions = [tagEquals(ROLLUP_TAGS.period, period), timeRangeCondition(range)];
+  if (meterIds !== undefined) {
+    if (meterIds.length === 0) return undefined;
+    conditions.push(`(${meterIds.map((id) => tagEquals(ROLLUP_TAGS.meter, id)).join(' OR ')})`);
+  }
+  return conditions.join(' AND ');
+}
+
+/** Undefined: nothing to ask (an empty meterIds). */
+export function rollupsQuery(query: RollupQuery): string | undefined {
+  const where = rollupConditions(query);
+  return where === undefined ? undefined : `SELECT * FROM ${ROLLUP_MEASUREMENT} WHERE ${where}`;
+}
+
+/** One row per meter, columns named after the fields they sum; undefined: nothing to ask. */
+export function rollupSumQuery(query: RollupQuery): string | undefined {
+  const where = rollupConditions(query);
+  const f = ROLLUP_FIELDS;
+  return where === undefined
+    ? undefined
+    : `SELECT sum(${f.volumeMl}) AS ${f.volumeMl}, sum(${f.coveredMs}) AS ${f.coveredMs}, count(${f.volumeMl}) AS rollup_count,` +
+        ` sum(${f.unexplainedResets}) AS ${f.unexplainedResets} FROM ${ROLLUP_MEASUREMENT} WHERE ${where} GROUP BY ${ROLLUP_TAGS.meter}`;
+}
+
+/** A selector without GROUP BY time() answers with the time of the point it picked (checked on 1.6.7). */
+export function latestRollupQuery(period: RollupPeriod): string {
+  return `SELECT last(${ROLLUP_FIELDS.volumeMl}) FROM ${ROLLUP_MEASUREMENT} WHERE ${tagEquals(ROLLUP_TAGS.period, period)}`;
+}
+
+export function replacementsQuery(meterId?: string): string {
+  const where = meterId === undefined ? '' : ` WHERE ${tagEquals(REPLACEMENT_TAGS.meter, meterId)}`;
+  return `SELECT * FROM ${REPLACEMENT_MEASUREMENT}${where}`;
 }
 
 /** Counts a field every point of the kind has. */

@@ -9,6 +9,8 @@ import { type AggregateMeterFlow, prepareFlowBuckets } from './flow-buckets.ts';
 import { type LatestReadings, prepareLatestReadings } from './latest-readings.ts';
 import { prepareReadingQueries, type ReadingQueries } from './reading-queries.ts';
 import { prepareReadingWriter, type WriteReadings } from './reading-writer.ts';
+import { prepareReplacementStatements, type ReplacementStatements } from './replacement-statements.ts';
+import { prepareRollupStatements, type RollupStatements } from './rollup-statements.ts';
 import { configureConnection, migrateSchema } from './sqlite-schema.ts';
 import { runGuarded } from './sqlite-errors.ts';
 
@@ -26,6 +28,8 @@ interface OpenStore {
   readonly aggregateMeterFlow: AggregateMeterFlow;
   readonly latestReadings: LatestReadings;
   readonly deadLetters: DeadLetterStatements;
+  readonly rollups: RollupStatements;
+  readonly replacements: ReplacementStatements;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
@@ -57,6 +61,13 @@ export function openSqliteStore(options: SqliteStoreOptions): TelemetryStore {
     countReadings: (kind, range) => runGuarded('count of readings', () => opened().queries.countReadings(kind, range)),
     latestReadings: () => runGuarded('read of latest readings', () => opened().latestReadings()),
     listDeadLetters: (query) => runGuarded('listing of dead letters', () => opened().deadLetters.list(query)),
+    boundingMeterReadings: (meterId, range) => runGuarded('read of bounding readings', () => opened().queries.boundingMeterReadings(meterId, range)),
+    writeRollups: (rollups) => runGuarded('write of rollups', () => opened().rollups.write(rollups)),
+    readRollups: (query) => runGuarded('read of rollups', () => opened().rollups.read(query)),
+    sumRollups: (query) => runGuarded('sum of rollups', () => opened().rollups.sum(query)),
+    latestRollupStart: (period) => runGuarded('read of the latest rollup', () => opened().rollups.latestStart(period)),
+    writeMeterReplacement: (replacement) => runGuarded('write of a meter replacement', () => opened().replacements.write(replacement)),
+    listMeterReplacements: (meterId) => runGuarded('listing of meter replacements', () => opened().replacements.list(meterId)),
   };
 }
 
@@ -74,6 +85,8 @@ function openDatabase({ file, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS }: SqliteS
       aggregateMeterFlow: prepareFlowBuckets(db),
       latestReadings: prepareLatestReadings(db),
       deadLetters: prepareDeadLetterStatements(db),
+      rollups: prepareRollupStatements(db),
+      replacements: prepareReplacementStatements(db),
     };
   } catch (error) {
     db?.close();

@@ -55,6 +55,35 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX dead_letters_by_status_id ON dead_letters (status, id);
   `,
+  `
+  -- Volumes and durations are exact integers (mL, ms); methods is the sorted list, comma-joined.
+  -- The key leads with period and meter, so a per-meter range sum is one seek and a contiguous scan.
+  CREATE TABLE meter_rollups (
+    period             TEXT    NOT NULL,
+    meter_id           TEXT    NOT NULL,
+    start_ms           INTEGER NOT NULL,
+    role               TEXT    NOT NULL,
+    zone               TEXT    NOT NULL,
+    volume_ml          INTEGER NOT NULL,
+    covered_ms         INTEGER NOT NULL,
+    methods            TEXT    NOT NULL,
+    unexplained_resets INTEGER NOT NULL,
+    PRIMARY KEY (period, meter_id, start_ms)
+  ) WITHOUT ROWID;
+  -- Ranges over all meters of a period, and its newest start, without walking every meter.
+  CREATE INDEX meter_rollups_by_period_start ON meter_rollups (period, start_ms);
+
+  CREATE TABLE meter_replacements (
+    meter_id       TEXT    NOT NULL,
+    at_ms          INTEGER NOT NULL,
+    old_final_m3   REAL    NOT NULL,
+    new_initial_m3 REAL    NOT NULL,
+    recorded_at_ms INTEGER NOT NULL,
+    recorded_by    TEXT    NOT NULL,
+    comment        TEXT    NOT NULL,
+    PRIMARY KEY (meter_id, at_ms)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
