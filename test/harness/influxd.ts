@@ -53,14 +53,14 @@ export async function startInfluxd(options: InfluxdOptions = {}): Promise<Runnin
     const { httpPort, server } = await startOnFreePorts(executable, root);
     const directUrl = `http://127.0.0.1:${httpPort}`;
     const query = (influxql: string, db?: string): Promise<unknown> => runQuery(directUrl, influxql, db);
-    await query(`CREATE DATABASE ${quoteIdentifier(database)}`);
+    await query(createDatabaseStatement(database));
     const proxy = await startInfluxV2WriteProxy({ targetUrl: directUrl });
     return {
       url: proxy.url,
       directUrl,
       database,
       dataDir: root,
-      createDatabase: async (name) => void (await query(`CREATE DATABASE ${quoteIdentifier(name)}`)),
+      createDatabase: async (name) => void (await query(createDatabaseStatement(name))),
       dropDatabase: async (name) => void (await query(`DROP DATABASE ${quoteIdentifier(name)}`)),
       writeLines: (db, lines) => writeLines(directUrl, db, lines),
       query,
@@ -176,3 +176,12 @@ async function writeLines(directUrl: string, database: string, lines: string): P
 function quoteIdentifier(name: string): string {
   return `"${name.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
+
+/**
+ * Year-long shard groups, as the production bucket is set up: with InfluxDB's default 7-day groups a
+ * decade of rollups spans ~600 shards and every long-range sum pays for each (≈ 215 ms instead of 17 ms).
+ */
+function createDatabaseStatement(name: string): string {
+  return `CREATE DATABASE ${quoteIdentifier(name)} WITH SHARD DURATION 52w`;
+}
+

@@ -29,11 +29,16 @@ export interface RollupMeter {
   readonly zone: string;
 }
 
-/** Rollups for consecutive hours [fromMs, toMs) (both hour-aligned) from a meter's segments. */
+/** Rollups for consecutive hours [fromMs, toMs) (both hour-aligned) from a meter's segments, in time order. */
 export function hourlyRollups(meter: RollupMeter, segments: readonly VolumeSegment[], fromMs: number, toMs: number, coverageGapMs: number): MeterRollup[] {
   const rollups: MeterRollup[] = [];
+  // Segments are in time order: walk them alongside the hours instead of scanning all for each hour.
+  let first = 0;
   for (let start = fromMs; start < toMs; start += HOUR_MS) {
-    const window = volumeInWindow(segments, start, start + HOUR_MS, coverageGapMs);
+    while (first < segments.length && segments[first]!.toMs <= start) first++;
+    let end = first;
+    while (end < segments.length && segments[end]!.fromMs < start + HOUR_MS) end++;
+    const window = volumeInWindow(segments.slice(first, end), start, start + HOUR_MS, coverageGapMs);
     rollups.push({
       period: 'hour',
       meterId: meter.id,
