@@ -24,15 +24,20 @@ export interface MilestoneReport {
   readonly provisional: boolean;
 }
 
+/** Crossings only change when rollups do, so they are computed once per rollup state. */
+const crossingCache = new WeakMap<WaterService, { key: string; crossed: Crossing[] }>();
+
 export async function milestoneReport(water: WaterService): Promise<MilestoneReport> {
   const { site } = water;
-  const tonnage = await water.tonnage();
+  const [tonnage, rate, watermarks] = await Promise.all([water.tonnage(), trailingRatePerMs(water), rollupWatermarks(water.sources.store, site.timezone)]);
   const step = site.water.milestoneStepTonnes;
-  const daily = await cumulativePoints(water, 'day', { fromMs: Date.parse(site.commissionedAt), toMs: tonnage.asOfMs }, tonnage.openingBalanceTonnes);
-  const lastDaily = daily.at(-1) ?? { atMs: Date.parse(site.commissionedAt), tonnes: tonnage.openingBalanceTonnes };
-  const coarse = milestoneCrossings([...daily, { atMs: tonnage.asOfMs, tonnes: Math.max(tonnage.tonnes, lastDaily.tonnes) }], step);
-  const crossed = await Promise.all(coarse.map((c) => refineToHour(water, c, daily)));
-  const rate = await trailingRatePerMs(water, tonnage.asOfMs);
+  const key = `${watermarks.daysUntilMs}|${watermarks.hoursUntilMs}|${Math.floor(tonnage.tonnes / step)}|${water.replacementsVersion}`;
+  let cached = crossingCache.get(water);
+  if (cached?.key !== key) {
+    cached = { key, crossed: await crossings(water, tonnage.asOfMs, tonnage.tonnes, tonnage.openingBalanceTonnes) };
+    crossingCache.set(water, cached);
+  }
+  const crossed = cached.crossed;
   return {
     stepTonnes: step,
     currentTonnes: tonnage.tonnes,
@@ -43,6 +48,14 @@ export async function milestoneReport(water: WaterService): Promise<MilestoneRep
     equivalences: site.water.equivalences.map((e) => ({ ...e, multiple: tonnage.tonnes / e.tonnes })),
     provisional: tonnage.provisional,
   };
+}
+
+async function crossings(water: WaterService, asOfMs: number, currentTonnes: number, openingTonnes: number): Promise<Crossing[]> {
+  const { site } = water;
+  const daily = await cumulativePoints(water, 'day', { fromMs: Date.parse(site.commissionedAt), toMs: asOfMs }, openingTonnes);
+  const lastDaily = daily.at(-1) ?? { atMs: Date.parse(site.commissionedAt), tonnes: openingTonnes };
+  const coarse = milestoneCrossings([...daily, { atMs: asOfMs, tonnes: Math.max(currentTonnes, lastDaily.tonnes) }], site.water.milestoneStepTonnes);
+  return Promise.all(coarse.map((c) => refineToHour(water, c, daily)));
 }
 
 /** Cumulative tonnes at the end of each rollup period in range, starting from `openingTonnes`. */
@@ -69,7 +82,8 @@ async function refineToHour(water: WaterService, crossing: Crossing, daily: read
   return milestoneCrossings(hourly, water.site.water.milestoneStepTonnes).find((c) => c.tonnes === crossing.tonnes) ?? crossing;
 }
 
-async function trailingRatePerMs(water: WaterService, nowMs: number): Promise<number> {
+async function trailingRatePerMs(water: WaterService): Promise<number> {
+  const nowMs = water.now();
   const range = { fromMs: nowMs - TRAILING_MS, toMs: nowMs };
   const recycled = activeMeters(water.site, range).filter((m) => m.role === 'recycled');
   const volumes = await meterVolumes(water.sources, recycled, range, await rollupWatermarks(water.sources.store, water.sources.timeZone));

@@ -29,6 +29,8 @@ export interface TonnageReport {
 
 export class WaterService {
   private readonly replacements = new Map<string, MeterReplacement[]>();
+  /** Bumped whenever a replacement is recorded: derived figures cached elsewhere are then stale. */
+  replacementsVersion = 0;
   readonly sources: VolumeSources;
 
   constructor(private readonly options: WaterServiceOptions) {
@@ -49,6 +51,11 @@ export class WaterService {
   async recordReplacement(replacement: RecordedMeterReplacement): Promise<void> {
     await this.options.store.writeMeterReplacement(replacement);
     await this.start();
+    this.replacementsVersion++;
+  }
+
+  now(): number {
+    return this.options.clock();
   }
 
   get site(): SiteConfig {
