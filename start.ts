@@ -7,8 +7,7 @@ import { loadSiteConfig } from './core/config/load-site.ts';
 import { createLogger } from './core/observability/logger.ts';
 import { MetricsRegistry } from './core/observability/metrics.ts';
 import { orExit, runMain } from './core/runtime/run-main.ts';
-import { buildApi } from './api/build-api.ts';
-import { createWaterEngine } from './api/water/water-engine.ts';
+import { ApiService } from './api/api-service.ts';
 import { IngestService } from './ingest/ingest-service.ts';
 import { Simulator, simulatorOptions } from './simulators/simulator.ts';
 
@@ -34,14 +33,11 @@ runMain(logger, async ({ started }) => {
   await ingest.start();
   started({ name: 'ingest', stop: () => ingest.stop() });
 
-  const water = createWaterEngine({ store, site, logger: logger.child({ component: 'water' }) });
-  await water.start();
-  started({ name: 'water', stop: () => water.stop() });
-  const api = await buildApi({}, { store, site, water: water.service, registry, logger: logger.child({ component: 'api' }) });
-  const address = await api.listen({ host: config.http.host, port: config.http.port }).catch((error: Error) => {
-    throw new Error(`the API cannot listen on ${config.http.host}:${config.http.port} (${error.message}): set HTTP_PORT to a free port`);
+  const api = new ApiService({ config, site, store, registry, logger: logger.child({ component: 'api' }), mqttUrl });
+  started({ name: 'api', stop: () => api.stop() });
+  const address = await api.start().catch((error: Error) => {
+    throw new Error(`the API cannot start on ${config.http.host}:${config.http.port} (${error.message}): set HTTP_PORT to a free port`);
   });
-  started({ name: 'api', stop: () => api.close() });
 
   if (config.simulator.enabled) {
     const simulator = new Simulator({ url: mqttUrl, site, ...simulatorOptions(config.simulator), logger: logger.child({ component: 'simulator' }) });

@@ -5,10 +5,12 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { ApiDeps } from './deps.ts';
 import { installErrorHandler } from './errors.ts';
 import { openApiPlugin } from './plugins/openapi.ts';
+import { cleanroomRoutes } from './routes/cleanroom/index.ts';
 import { deadLetterRoutes } from './routes/dead-letters/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
 import { readingRoutes } from './routes/readings/index.ts';
 import { siteRoutes } from './routes/site/index.ts';
+import { streamRoutes } from './streams/stream-routes.ts';
 import { waterRoutes } from './routes/water/index.ts';
 
 export interface ApiOptions {
@@ -21,6 +23,7 @@ export async function buildApi(options: ApiOptions, deps: ApiDeps): Promise<Api>
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   await app.register(openApiPlugin);
-  for (const routes of [healthRoutes, siteRoutes, readingRoutes, deadLetterRoutes, waterRoutes]) await app.register(routes, { deps });
+  for (const routes of [healthRoutes, siteRoutes, readingRoutes, deadLetterRoutes, waterRoutes, cleanroomRoutes]) await app.register(routes, { deps });
+  await app.register(streamRoutes, { hub: deps.hub, registry: deps.registry, clock: deps.clock });
   return app;
 }

@@ -3,6 +3,9 @@ import type { Logger } from 'pino';
 import type { SiteConfig } from '../core/domain/site/site-schema.ts';
 import type { MetricsRegistry } from '../core/observability/metrics.ts';
 import type { TelemetryStore } from '../core/ports/telemetry-store.ts';
+import type { AlarmStore } from '../core/ports/alarm-store.ts';
+import type { AlarmManager } from './cleanroom/alarm-manager.ts';
+import type { EventHub } from './streams/event-hub.ts';
 import type { WaterService } from './water/water-service.ts';
 
 export interface ReadinessCheck {
@@ -17,6 +20,9 @@ export interface ApiDeps {
   readonly registry: MetricsRegistry;
   readonly logger: Logger;
   readonly water: WaterService;
+  readonly alarms: AlarmManager;
+  readonly alarmStore: AlarmStore;
+  readonly hub: EventHub;
   readonly readiness?: readonly ReadinessCheck[];
   /** Epoch ms; Date.now unless a test fixes time. */
   readonly clock?: () => number;

@@ -1,5 +1,6 @@
 // Coded API errors and the one handler that maps code → status. 5xx bodies never carry internals.
 import type { FastifyError } from 'fastify';
+import { AlarmNotFoundError, AlarmTransitionError } from '../core/domain/cleanroom/alarm-types.ts';
 import type { Api } from './api-type.ts';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
@@ -28,6 +29,11 @@ export function installErrorHandler(app: Api): void {
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof ApiError) {
       return reply.code(error.statusCode).send({ error: { code: error.code, message: error.message } } satisfies ErrorBody);
+    }
+    if (error instanceof AlarmNotFoundError) return reply.code(404).send({ error: { code: error.code, message: error.message } } satisfies ErrorBody);
+    if (error instanceof AlarmTransitionError) {
+      const status = error.code === 'ILLEGAL_TRANSITION' ? 409 : 400;
+      return reply.code(status).send({ error: { code: error.code, message: error.message } } satisfies ErrorBody);
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const details = error.validation.map((v) => ({ path: v.instancePath || '/', message: v.message }));

@@ -20,6 +20,7 @@ const envSchema = z.object({
   MQTT_CLIENT_ID: z.string().min(1).default('k14-ingest'),
   MQTT_PROTOCOL_VERSION: z.enum(['4', '5']).default('5'),
   MQTT_SESSION_EXPIRY_S: positiveInt.default(7 * 24 * 3600),
+  API_MQTT_CLIENT_ID: z.string().min(1).default('k14-api-engines'),
   MQTT_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" or "-"').optional(),
   INGEST_HTTP_PORT: port.default(9101),
   DATA_DIR: z.string().min(1).default('./data'),
@@ -69,6 +70,8 @@ export interface AppConfig {
     readonly sessionExpirySeconds: number;
     /** Ingest processes sharing one `$share/{group}/…` subscription split the device traffic. */
     readonly shareGroup?: string;
+    /** The API engines' own persistent session on the live topic. */
+    readonly apiClientId: string;
   };
   /** Where a standalone ingest process serves /health and /metrics. */
   readonly ingestHttpPort: number;
@@ -114,7 +117,7 @@ function toAppConfig(e: z.infer<typeof envSchema>): AppConfig {
     : { kind: 'sqlite', file: path.join(dataDir, 'telemetry.sqlite') };
   return {
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
-    mqtt: { ...mqtt, username: e.MQTT_USERNAME, password: e.MQTT_PASSWORD, clientId: e.MQTT_CLIENT_ID, sessionExpirySeconds: e.MQTT_SESSION_EXPIRY_S, shareGroup: e.MQTT_SHARE_GROUP },
+    mqtt: { ...mqtt, username: e.MQTT_USERNAME, password: e.MQTT_PASSWORD, clientId: e.MQTT_CLIENT_ID, sessionExpirySeconds: e.MQTT_SESSION_EXPIRY_S, shareGroup: e.MQTT_SHARE_GROUP, apiClientId: e.API_MQTT_CLIENT_ID },
     ingestHttpPort: e.INGEST_HTTP_PORT,
     store,
     dataDir,

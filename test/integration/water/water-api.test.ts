@@ -3,15 +3,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../../../api/build-api.ts';
 import type { Api } from '../../../api/api-type.ts';
-import { createWaterEngine } from '../../../api/water/water-engine.ts';
+import type { ApiDeps } from '../../../api/deps.ts';
 import { openSqliteStore } from '../../../core/adapters/sqlite/open-sqlite-store.ts';
-import { MetricsRegistry } from '../../../core/observability/metrics.ts';
 import type { TelemetryStore } from '../../../core/ports/telemetry-store.ts';
 import { backfillHistory } from '../../../scripts/backfill/history-writer.ts';
+import { apiDepsFor } from '../../fixtures/api-deps.ts';
 import { k14Site } from '../../fixtures/site.ts';
 
 const NOW = Date.parse('2021-06-01T00:00:00+08:00');
@@ -20,6 +19,7 @@ describe('water API after a K14 history backfill (SQLite)', () => {
   let dir: string;
   let store: TelemetryStore;
   let api: Api;
+  let deps: ApiDeps;
   // Hourly history: readings an hour apart count as covered.
   const site = { ...k14Site(), water: { ...k14Site().water, coverageGapMinutes: 90 } };
 
@@ -28,12 +28,12 @@ describe('water API after a K14 history backfill (SQLite)', () => {
     store = openSqliteStore({ file: path.join(dir, 'telemetry.sqlite') });
     await store.start();
     await backfillHistory({ store, site, fromMs: Date.parse(site.commissionedAt), toMs: NOW, stepMs: 3_600_000, seed: 7 });
-    const water = createWaterEngine({ store, site, logger: pino({ level: 'silent' }), clock: () => NOW });
-    await water.service.start();
-    api = await buildApi({}, { store, site, water: water.service, registry: new MetricsRegistry(), logger: pino({ level: 'silent' }), clock: () => NOW });
+    deps = await apiDepsFor(store, site, () => NOW);
+    api = await buildApi({}, deps);
   });
   afterAll(async () => {
     await api?.close();
+    await deps?.alarms.stop();
     await store?.close();
     rmSync(dir, { recursive: true, force: true });
   });
