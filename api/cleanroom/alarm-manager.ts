@@ -3,7 +3,7 @@
 // and serialises commands so the audit trail has one order. The rules themselves are pure
 // (core/domain/cleanroom); this is the ISA-18.2 alarm system's manager around them.
 import type { Logger } from 'pino';
-import type { AlarmInstance, AlarmTransition } from '../../core/domain/cleanroom/alarm-types.ts';
+import { AlarmNotFoundError, AlarmTransitionError, type AlarmInstance, type AlarmTransition } from '../../core/domain/cleanroom/alarm-types.ts';
 import { cleanroomConfig, type CleanroomConfig } from '../../core/domain/cleanroom/cleanroom-config.ts';
 import * as engine from '../../core/domain/cleanroom/cleanroom-engine.ts';
 import { restore, snapshot } from '../../core/domain/cleanroom/engine-snapshot.ts';
@@ -90,11 +90,18 @@ export class AlarmManager {
 
   private async command(name: string, alarmId: string, apply: (s: engine.CleanroomEngineState, now: number) => engine.EngineResult): Promise<AlarmInstance> {
     let changed: AlarmInstance | undefined;
-    await this.run(name, (s, now) => {
-      const result = apply(s, now);
-      changed = result.alarms.find((a) => a.id === alarmId);
-      return result;
-    });
+    try {
+      await this.run(name, (s, now) => {
+        const result = apply(s, now);
+        changed = result.alarms.find((a) => a.id === alarmId);
+        return result;
+      });
+    } catch (error) {
+      // The engine only holds open alarms; one that returned to normal is known to the store.
+      const closed = error instanceof AlarmNotFoundError ? await this.options.store.getAlarm(alarmId) : undefined;
+      if (closed) throw new AlarmTransitionError('ILLEGAL_TRANSITION', alarmId, closed.state, name, `alarm "${alarmId}" is ${closed.state}: nothing to ${name}`);
+      throw error;
+    }
     return changed!;
   }
 
