@@ -16,11 +16,12 @@ import { transitionJson } from './routes/cleanroom/index.ts';
 import { LiveConsumer } from './live/live-consumer.ts';
 import { EventHub } from './streams/event-hub.ts';
 import { FileEventLog } from './streams/file-event-log.ts';
+import { GrafanaLivePush } from './streams/grafana-live-push.ts';
 import { LiveWater } from './water/live-water.ts';
 import { createWaterEngine, type WaterEngine } from './water/water-engine.ts';
 
 export interface ApiServiceOptions {
-  readonly config: Pick<AppConfig, 'http' | 'mqtt' | 'store' | 'dataDir'>;
+  readonly config: Pick<AppConfig, 'http' | 'mqtt' | 'store' | 'dataDir' | 'grafana'>;
   readonly site: SiteConfig;
   readonly store: TelemetryStore;
   readonly registry: MetricsRegistry;
@@ -40,6 +41,7 @@ export class ApiService {
   private liveWater: LiveWater | undefined;
   private consumer: LiveConsumer | undefined;
   private api: Api | undefined;
+  private grafanaLive: GrafanaLivePush | undefined;
 
   constructor(private readonly options: ApiServiceOptions) {}
 
@@ -55,6 +57,8 @@ export class ApiService {
     const water = createWaterEngine({ store, site, clock, logger: logger.child({ component: 'water' }), onMilestone: (event) => this.hub.publish('water', 'milestone', event) });
     this.water = water;
     await water.start();
+    const grafana = config.grafana;
+    this.grafanaLive = grafana && new GrafanaLivePush({ ...grafana, logger: logger.child({ component: 'grafana-live' }) });
     const alarms = new AlarmManager({
       site,
       store: alarmStore,
@@ -62,6 +66,7 @@ export class ApiService {
       logger: logger.child({ component: 'alarms' }),
       onChange: (change) => {
         for (const transition of change.transitions) this.hub.publish('alarms', 'transition', transitionJson(transition));
+        this.grafanaLive?.push(change);
       },
     });
     this.alarms = alarms;
@@ -86,6 +91,7 @@ export class ApiService {
     await this.consumer?.stop();
     this.liveWater?.stop();
     await this.alarms?.stop();
+    await this.grafanaLive?.stop();
     await this.water?.stop();
     if (!this.options.alarmStore) await this.alarmStore?.close();
     this.eventLog?.stop();

@@ -25,7 +25,7 @@ export interface KeyedTransition {
  * the `#n` suffix identical transitions within one change. Identical transitions of one alarm in one
  * millisecond but different changes (shelve, unshelve, shelve again within 1 ms) would collapse into one.
  */
-export function keyTransitions(change: AlarmChange): KeyedTransition[] {
+export function keyTransitions(change: Pick<AlarmChange, 'alarms' | 'transitions'>): KeyedTransition[] {
   const alarms = new Map(change.alarms.map((alarm) => [alarm.id, alarm]));
   const seen = new Map<string, number>();
   return change.transitions.map((transition) => {

@@ -42,6 +42,9 @@ const envSchema = z.object({
   WRITE_FLUSH_MS: z.coerce.number().int().nonnegative().default(20),
   MAX_PAYLOAD_BYTES: positiveInt.default(64 * 1024),
   MAX_FUTURE_SKEW_MS: positiveInt.default(5 * 60_000),
+  GRAFANA_URL: z.url({ protocol: /^https?$/ }).optional(),
+  GRAFANA_TOKEN: optionalText,
+  GRAFANA_LIVE_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/).default('k14_alarms'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -89,6 +92,8 @@ export interface AppConfig {
   readonly journal: JournalConfig;
   readonly writer: { readonly batchMax: number; readonly flushMs: number };
   readonly validation: { readonly maxPayloadBytes: number; readonly maxFutureSkewMs: number };
+  /** Alarm transitions are also pushed to Grafana Live when both are set. */
+  readonly grafana?: { readonly url: string; readonly token: string; readonly stream: string };
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -138,6 +143,7 @@ function toAppConfig(e: z.infer<typeof envSchema>): AppConfig {
     },
     writer: { batchMax: e.WRITE_BATCH_MAX, flushMs: e.WRITE_FLUSH_MS },
     validation: { maxPayloadBytes: e.MAX_PAYLOAD_BYTES, maxFutureSkewMs: e.MAX_FUTURE_SKEW_MS },
+    ...(e.GRAFANA_URL && e.GRAFANA_TOKEN ? { grafana: { url: e.GRAFANA_URL, token: e.GRAFANA_TOKEN, stream: e.GRAFANA_LIVE_STREAM } } : {}),
     logLevel: e.LOG_LEVEL,
   };
 }

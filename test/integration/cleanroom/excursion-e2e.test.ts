@@ -29,6 +29,14 @@ interface TransitionEvent {
   actor: string;
 }
 
+/** The parts of the REST answers these tests read. */
+interface RestAnswer {
+  state: string;
+  transitions: Array<TransitionEvent & { comment: string | null }>;
+  alarms: Array<{ id: string; state: string }>;
+}
+const json = async (response: Response | Promise<Response>) => (await (await response).json()) as RestAnswer;
+
 const VOLUME_L = 28.3;
 /** Counts at 0.5 µm in 28.3 L: clean ≈ 10 % of the ISO 8 limit, over alert (70 %), over action (100 %). */
 const CLEAN = 10_000;
@@ -94,9 +102,9 @@ describe('cleanroom excursion end to end (Mosquitto, ingest, API, websocket)', (
       'severity-changed active-unacknowledged→active-unacknowledged action',
       'cleared active-unacknowledged→cleared-unacknowledged action',
     ]);
-    const rest = await (await fetch(`${base}/api/cleanroom/alarms/${encodeURIComponent(raised.alarmId)}`)).json();
+    const rest = await json(fetch(`${base}/api/cleanroom/alarms/${encodeURIComponent(raised.alarmId)}`));
     expect(rest.state).toBe('cleared-unacknowledged');
-    expect(rest.transitions.map((t: TransitionEvent) => t.cause)).toEqual(['raised', 'severity-changed', 'cleared']);
+    expect(rest.transitions.map((t) => t.cause)).toEqual(['raised', 'severity-changed', 'cleared']);
   });
 
   it('acknowledges through REST with the assignable cause, and the websocket shows it', async () => {
@@ -104,12 +112,12 @@ describe('cleanroom excursion end to end (Mosquitto, ingest, API, websocket)', (
     expect((await post(`/api/cleanroom/alarms/${encodeURIComponent(alarmId)}/ack`, { by: 'operator-1', comment: '' })).status).toBe(400);
     const response = await post(`/api/cleanroom/alarms/${encodeURIComponent(alarmId)}/ack`, { by: 'operator-1', comment: 'door held open during a delivery' });
     expect(response.status).toBe(200);
-    expect((await response.json()).state).toBe('normal');
+    expect((await json(response)).state).toBe('normal');
     const ack = await pollUntil(() => eventsOf(alarmId).find((e) => e.cause === 'acknowledged'), { description: 'the acknowledgement on the websocket', timeoutMs: 10_000 });
     expect(ack).toMatchObject({ actor: 'operator-1', from: 'cleared-unacknowledged', to: 'normal' });
     expect((await post(`/api/cleanroom/alarms/${encodeURIComponent(alarmId)}/ack`, { by: 'operator-1', comment: 'again' })).status).toBe(409);
     expect((await post('/api/cleanroom/alarms/no-such-alarm/ack', { by: 'operator-1', comment: 'x' })).status).toBe(404);
-    const history = await (await fetch(`${base}/api/cleanroom/alarms/${encodeURIComponent(alarmId)}`)).json();
+    const history = await json(fetch(`${base}/api/cleanroom/alarms/${encodeURIComponent(alarmId)}`));
     expect(history.transitions.at(-1)).toMatchObject({ cause: 'acknowledged', actor: 'operator-1', comment: 'door held open during a delivery' });
   });
 
@@ -119,10 +127,10 @@ describe('cleanroom excursion end to end (Mosquitto, ingest, API, websocket)', (
     expect(raised.severity).toBe('action');
     const response = await post(`/api/cleanroom/alarms/${encodeURIComponent(raised.alarmId)}/shelve`, { by: 'operator-2', comment: 'counter under maintenance', durationMinutes: 30 });
     expect(response.status).toBe(200);
-    expect((await response.json()).state).toBe('shelved');
+    expect((await json(response)).state).toBe('shelved');
     await pollUntil(() => eventsOf(raised.alarmId).find((e) => e.cause === 'shelved'), { description: 'the shelve on the websocket', timeoutMs: 10_000 });
-    const active = await (await fetch(`${base}/api/cleanroom/alarms?state=active`)).json();
-    expect(active.alarms.map((a: { id: string; state: string }) => [a.id, a.state])).toContainEqual([raised.alarmId, 'shelved']);
+    const active = await json(fetch(`${base}/api/cleanroom/alarms?state=active`));
+    expect(active.alarms.map((a) => [a.id, a.state])).toContainEqual([raised.alarmId, 'shelved']);
     const badShelve = await post(`/api/cleanroom/alarms/${encodeURIComponent(raised.alarmId)}/shelve`, { by: 'x', comment: 'y', durationMinutes: 999_999 });
     expect(badShelve.status).toBe(400);
   });
