@@ -71,7 +71,16 @@ export class ApiService {
     });
     this.alarms = alarms;
     await alarms.start();
-    this.liveWater = new LiveWater({ site, clock, onUpdate: (report) => this.hub.publish('water', 'kpis', report) });
+    this.liveWater = new LiveWater({
+      site,
+      clock,
+      replacementsOf: water.service.sources.replacementsOf,
+      onUpdate: (report) => this.hub.publish('water', 'kpis', report),
+      onMeterReset: (alarm) => {
+        logger.warn(alarm, 'unexplained meter totalizer reset: totals including it are provisional until a replacement is recorded');
+        this.hub.publish('alarms', 'meter-reset', alarm);
+      },
+    });
     this.consumer = new LiveConsumer({
       mqtt: { ...config.mqtt, url: this.options.mqttUrl, clientId: config.mqtt.apiClientId },
       logger: logger.child({ component: 'live' }),

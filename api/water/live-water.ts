@@ -3,12 +3,22 @@
 // websocket 'water' channel). No store round trip, so the live view never waits on a batch write.
 import type { MeterReading, Reading } from '../../core/domain/readings.ts';
 import type { SiteConfig } from '../../core/domain/site/site-schema.ts';
-import { orderedReadings, volumeInWindow, volumeSegments } from '../../core/domain/water/meter-volume.ts';
+import { orderedReadings, volumeInWindow, volumeSegments, type MeterReplacement } from '../../core/domain/water/meter-volume.ts';
 import type { MeterWindowVolume } from './meter-volumes.ts';
 import { buildWaterReport, type WaterReport } from './water-report.ts';
 
+/** A totalizer that dropped with no rollover and no recorded replacement: its total is provisional. */
+export interface MeterResetAlarm {
+  readonly meterId: string;
+  readonly atMs: number;
+  readonly beforeM3: number;
+  readonly afterM3: number;
+}
+
 export interface LiveWaterOptions {
   readonly site: SiteConfig;
+  readonly onMeterReset?: (alarm: MeterResetAlarm) => void;
+  readonly replacementsOf?: (meterId: string) => readonly MeterReplacement[];
   readonly clock?: () => number;
   readonly windowMs?: number;
   readonly minIntervalMs?: number;
@@ -20,9 +30,11 @@ export class LiveWater {
   private lastPublishMs = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly windowMs: number;
+  private readonly meters: Map<string, SiteConfig['meters'][number]>;
 
   constructor(private readonly options: LiveWaterOptions) {
     this.windowMs = options.windowMs ?? 15 * 60_000;
+    this.meters = new Map(options.site.meters.map((m) => [m.id, m]));
   }
 
   handle(batch: readonly Reading[]): void {
@@ -30,6 +42,7 @@ export class LiveWater {
     for (const reading of batch) {
       if (reading.kind !== 'meter') continue;
       const list = this.readings.get(reading.meterId) ?? [];
+      this.checkReset(list.at(-1), reading);
       list.push(reading);
       this.readings.set(reading.meterId, list);
       changed = true;
@@ -56,6 +69,15 @@ export class LiveWater {
       volumes.set(meter.id, { meterId: meter.id, volumeMl: window.volumeMl, coveredMs: window.coveredMs, unexplainedResets: window.unexplainedResetsAtMs.length });
     }
     return { ...buildWaterReport(this.options.site, range, volumes, stale), flowsM3PerHour: flows };
+  }
+
+  private checkReset(previous: MeterReading | undefined, reading: MeterReading): void {
+    const meter = this.meters.get(reading.meterId);
+    if (!previous || !meter || previous.tsMs >= reading.tsMs) return;
+    const options = { hasTotalizer: meter.hasTotalizer, totalizerWrapM3: meter.totalizerWrapM3, replacements: this.options.replacementsOf?.(meter.id) };
+    const [segment] = volumeSegments([previous, reading], options);
+    if (segment?.method !== 'unexplained_reset') return;
+    this.options.onMeterReset?.({ meterId: meter.id, atMs: reading.tsMs, beforeM3: previous.totalizerM3!, afterM3: reading.totalizerM3! });
   }
 
   stop(): void {

@@ -2,7 +2,8 @@
 // and milestones, all from exact per-meter volumes (rollups inside, raw readings at the edges).
 import type { SiteConfig } from '../../core/domain/site/site-schema.ts';
 import { periodsBetween, type CalendarPeriod } from '../../core/domain/water/local-calendar.ts';
-import type { MeterReplacement } from '../../core/domain/water/meter-volume.ts';
+import { orderedReadings, volumeSegments, type MeterReplacement } from '../../core/domain/water/meter-volume.ts';
+import type { MeterResetAlarm } from './live-water.ts';
 import { mlToTonnes } from '../../core/domain/water/volume-units.ts';
 import type { RecordedMeterReplacement, TelemetryStore, TimeRange } from '../../core/ports/telemetry-store.ts';
 import { meterVolumes, rollupWatermarks, type VolumeSources } from './meter-volumes.ts';
@@ -103,6 +104,23 @@ export class WaterService {
       provisional: [...volumes.values()].some((v) => v.unexplainedResets > 0),
       coverage: activeSpan > 0 ? Math.min(1, covered / activeSpan) : 0,
     };
+  }
+
+  /** Unexplained totalizer resets in range, from raw readings: each makes totals over it provisional. */
+  async meterResets(range: TimeRange): Promise<MeterResetAlarm[]> {
+    const resets: MeterResetAlarm[] = [];
+    for (const meter of activeMeters(this.options.site, range).filter((m) => m.hasTotalizer)) {
+      const [inside, bounds] = await Promise.all([this.options.store.readMeterReadings(meter.id, range), this.options.store.boundingMeterReadings(meter.id, range)]);
+      const readings = orderedReadings([...(bounds.before ? [bounds.before] : []), ...inside]);
+      const segments = volumeSegments(readings, { hasTotalizer: true, totalizerWrapM3: meter.totalizerWrapM3, replacements: this.sources.replacementsOf(meter.id) });
+      segments.forEach((segment, i) => {
+        const after = readings[i + 1]!;
+        if (segment.method === 'unexplained_reset' && after.tsMs >= range.fromMs) {
+          resets.push({ meterId: meter.id, atMs: after.tsMs, beforeM3: readings[i]!.totalizerM3!, afterM3: after.totalizerM3! });
+        }
+      });
+    }
+    return resets.sort((a, b) => a.atMs - b.atMs);
   }
 
   private async staleMeters(range: TimeRange): Promise<Set<string>> {

@@ -14,6 +14,8 @@ import {
   kpiQuery,
   milestonesResponse,
   replacementBody,
+  resetsQuery,
+  resetsResponse,
   seriesQuery,
   seriesResponse,
   tonnageResponse,
@@ -72,6 +74,13 @@ export const waterRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app,
       return sendCsv(reply, 'water-milestones', ['tonnes', 'status', 'at'], rows);
     }
     return { ...report, asOf: iso(report.asOfMs), crossed, next };
+  });
+
+  app.get('/api/water/meter-resets', { schema: { querystring: resetsQuery, response: { 200: resetsResponse, 400: errorSchema } } }, async (request, reply) => {
+    const toMs = request.query.to ?? now();
+    const resets = (await water.meterResets({ fromMs: request.query.from ?? toMs - 7 * 86_400_000, toMs })).map((r) => ({ ...r, at: iso(r.atMs) }));
+    if (wantsCsv(request)) return sendCsv(reply, 'meter-resets', ['meterId', 'at', 'beforeM3', 'afterM3'], resets);
+    return { resets };
   });
 
   app.post(

@@ -103,3 +103,13 @@ export const replacementBody = z.strictObject({
   comment: z.string().trim().min(1, 'say why the meter was replaced'),
   by: z.string().trim().min(1).max(100),
 });
+
+/** Raw readings are read for this: at most 31 days. */
+export const resetsQuery = z
+  .strictObject({ ...fromTo, format })
+  .refine(orderedRange, { message: 'from must be before to', path: ['from'] })
+  .refine((q) => q.from === undefined || q.to === undefined || q.to - q.from <= 31 * 86_400_000, { message: 'at most 31 days', path: ['to'] });
+
+export const resetsResponse = z.object({
+  resets: z.array(z.object({ meterId: z.string(), at: z.string(), beforeM3: z.number(), afterM3: z.number() })),
+});

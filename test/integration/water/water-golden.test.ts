@@ -86,6 +86,7 @@ function describeGolden(name: string, open: () => Promise<{ store: TelemetryStor
       expect(report.meters.find((m) => m.meterId === 'drop')).toMatchObject({ provisional: true, unexplainedResets: 1 });
       expect(report.meters.find((m) => m.meterId === 'flow')).toMatchObject({ method: 'integrated_flow', provisional: false });
       expect(report.provisional).toBe(true);
+      expect(await water.meterResets(range)).toEqual([{ meterId: 'drop', atMs: T0 + 30 * MIN, beforeM3: 5_010, afterM3: 3 }]);
     });
 
     it('re-rolls an hour that a late reading lands in', async () => {
