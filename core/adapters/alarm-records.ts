@@ -9,8 +9,8 @@ import {
   type AlarmInstance,
   type AlarmTransition,
 } from '../domain/cleanroom/alarm-types.ts';
-import { SIZE_CHANNELS } from '../domain/readings.ts';
 import type { AlarmChange } from '../ports/alarm-store.ts';
+import { alarmSchema } from '../domain/cleanroom/engine-snapshot.ts';
 
 /** A transition ready to store: its key and the alarm it belongs to (for room, counter, channel). */
 export interface KeyedTransition {
@@ -52,30 +52,6 @@ const ms = z.number().finite();
 const perM3 = z.number().finite().nullable();
 const severity = z.enum(ALARM_SEVERITIES);
 const state = z.enum(ALARM_STATES);
-
-// Mirrors the domain's own alarm schema in engine-snapshot.ts, which is not exported.
-const alarmSchema: z.ZodType<AlarmInstance> = z.strictObject({
-  id: z.string().min(1),
-  key: z.string().min(1),
-  kind: z.enum(ALARM_KINDS),
-  roomId: z.string(),
-  counterId: z.string(),
-  channel: z.enum(SIZE_CHANNELS).nullable(),
-  severity,
-  state,
-  conditionActive: z.boolean(),
-  raisedAt: ms,
-  clearedAt: ms.nullable(),
-  acknowledgedAt: ms.nullable(),
-  acknowledgedBy: z.string().nullable(),
-  acknowledgeComment: z.string().nullable(),
-  shelvedAt: ms.nullable(),
-  shelvedBy: z.string().nullable(),
-  shelveComment: z.string().nullable(),
-  shelvedUntil: ms.nullable(),
-  peakPerM3: perM3,
-  levelPerM3: perM3,
-});
 
 const transitionSchema: z.ZodType<AlarmTransition> = z.strictObject({
   alarmId: z.string().min(1),

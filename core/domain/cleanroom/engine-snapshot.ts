@@ -29,7 +29,8 @@ const counterSchema: z.ZodType<CounterState> = z.strictObject({
   latest: z.partialRecord(channel, z.strictObject({ perM3: z.number().finite(), tsMs: ms })),
 });
 
-const alarmSchema: z.ZodType<AlarmInstance> = z.strictObject({
+/** An alarm as persisted: shared by the snapshot and the alarm stores' records. */
+export const alarmSchema: z.ZodType<AlarmInstance> = z.strictObject({
   id: z.string().min(1),
   key: z.string().min(1),
   kind: z.enum(ALARM_KINDS),
