@@ -8,6 +8,7 @@ import { createLogger } from './core/observability/logger.ts';
 import { MetricsRegistry } from './core/observability/metrics.ts';
 import { orExit, runMain } from './core/runtime/run-main.ts';
 import { ApiService } from './api/api-service.ts';
+import { authOffNotice, initialAdminKeyNotice } from './api/auth/initial-admin-key.ts';
 import { IngestService } from './ingest/ingest-service.ts';
 import { Simulator, simulatorOptions } from './simulators/simulator.ts';
 
@@ -53,7 +54,11 @@ runMain(logger, async ({ started }) => {
       `  MQTT broker  ${mqttUrl}${config.mqtt.mode === 'embedded' ? ' (embedded)' : ''}`,
       `  store        ${config.store.kind === 'sqlite' ? config.store.file : config.store.url}`,
       `  simulator    ${config.simulator.enabled ? 'on (SIMULATOR=off to leave it out)' : 'off'}`,
+      `  API keys     ${config.security.auth === 'on' ? `required (npm run api-keys -- list; ${config.security.keysFile})` : 'OFF (AUTH=off)'}`,
       '',
     ].join('\n'),
   );
+  const firstKey = api.initialAdminKey;
+  if (firstKey) process.stdout.write(initialAdminKeyNotice(firstKey.key, firstKey.id));
+  if (config.security.auth === 'off') process.stdout.write(authOffNotice(address));
 });

@@ -1,6 +1,7 @@
 // The API process's components wired together: water engine (rollups, milestones), cleanroom alarm
 // manager, live consumer of ingest's normalised topic, the websocket event hub and the HTTP server.
-// start() brings them up in dependency order; stop() takes them down in reverse.
+// start() brings them up in dependency order; stop() takes them down in reverse. With auth on, the
+// API keys live in their own SQLite file; the first start creates an admin key (initialAdminKey).
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { openAlarmStore } from '../core/adapters/open-store.ts';
@@ -10,6 +11,8 @@ import type { MetricsRegistry } from '../core/observability/metrics.ts';
 import type { AlarmStore } from '../core/ports/alarm-store.ts';
 import type { TelemetryStore } from '../core/ports/telemetry-store.ts';
 import type { Api } from './api-type.ts';
+import { ensureInitialAdminKey } from './auth/initial-admin-key.ts';
+import { openSqliteApiKeyStore, type ApiKeyStore } from './auth/sqlite-api-key-store.ts';
 import { buildApi } from './build-api.ts';
 import { AlarmManager } from './cleanroom/alarm-manager.ts';
 import { transitionJson } from './routes/cleanroom/index.ts';
@@ -21,7 +24,7 @@ import { LiveWater } from './water/live-water.ts';
 import { createWaterEngine, type WaterEngine } from './water/water-engine.ts';
 
 export interface ApiServiceOptions {
-  readonly config: Pick<AppConfig, 'http' | 'mqtt' | 'store' | 'dataDir' | 'grafana'>;
+  readonly config: Pick<AppConfig, 'http' | 'mqtt' | 'store' | 'dataDir' | 'grafana' | 'security'>;
   readonly site: SiteConfig;
   readonly store: TelemetryStore;
   readonly registry: MetricsRegistry;
@@ -42,6 +45,8 @@ export class ApiService {
   private consumer: LiveConsumer | undefined;
   private api: Api | undefined;
   private grafanaLive: GrafanaLivePush | undefined;
+  private apiKeys: ApiKeyStore | undefined;
+  private firstAdminKey: { key: string; id: string } | undefined;
 
   constructor(private readonly options: ApiServiceOptions) {}
 
@@ -91,7 +96,16 @@ export class ApiService {
       ],
     });
     await this.consumer.start();
-    this.api = await buildApi({}, { store, site, water: water.service, alarms, alarmStore, hub: this.hub, registry: this.options.registry, logger: logger.child({ component: 'http' }), clock });
+    const { security } = config;
+    if (security.auth === 'on') {
+      this.apiKeys = openSqliteApiKeyStore(security.keysFile);
+      this.firstAdminKey = ensureInitialAdminKey(this.apiKeys, (clock ?? Date.now)());
+      if (this.firstAdminKey) logger.warn({ keyId: this.firstAdminKey.id }, 'no API key existed: an admin key was created and is printed once on stdout');
+    }
+    this.api = await buildApi(
+      { security },
+      { store, site, water: water.service, alarms, alarmStore, hub: this.hub, registry: this.options.registry, logger: logger.child({ component: 'http' }), clock, apiKeys: this.apiKeys },
+    );
     return this.api.listen({ host: config.http.host, port: config.http.port });
   }
 
@@ -103,11 +117,18 @@ export class ApiService {
     await this.grafanaLive?.stop();
     await this.water?.stop();
     if (!this.options.alarmStore) await this.alarmStore?.close();
+    this.apiKeys?.close();
+    this.apiKeys = undefined;
     this.eventLog?.stop();
   }
 
   get server(): Api | undefined {
     return this.api;
+  }
+
+  /** The admin key made on this first start, to print once; undefined on every later start. */
+  get initialAdminKey(): { key: string; id: string } | undefined {
+    return this.firstAdminKey;
   }
 
   private publishSamples(readings: Parameters<LiveWater['handle']>[0]): void {

@@ -4,6 +4,7 @@ import type { SiteConfig } from '../core/domain/site/site-schema.ts';
 import type { MetricsRegistry } from '../core/observability/metrics.ts';
 import type { TelemetryStore } from '../core/ports/telemetry-store.ts';
 import type { AlarmStore } from '../core/ports/alarm-store.ts';
+import type { ApiKeyStore } from './auth/sqlite-api-key-store.ts';
 import type { AlarmManager } from './cleanroom/alarm-manager.ts';
 import type { EventHub } from './streams/event-hub.ts';
 import type { WaterService } from './water/water-service.ts';
@@ -24,6 +25,8 @@ export interface ApiDeps {
   readonly alarmStore: AlarmStore;
   readonly hub: EventHub;
   readonly readiness?: readonly ReadinessCheck[];
+  /** Where API keys are verified; required unless the API is built with auth off. */
+  readonly apiKeys?: ApiKeyStore;
   /** Epoch ms; Date.now unless a test fixes time. */
   readonly clock?: () => number;
 }

@@ -6,6 +6,7 @@ import { createLogger } from '../core/observability/logger.ts';
 import { MetricsRegistry } from '../core/observability/metrics.ts';
 import { orExit, runMain } from '../core/runtime/run-main.ts';
 import { ApiService } from './api-service.ts';
+import { authOffNotice, initialAdminKeyNotice } from './auth/initial-admin-key.ts';
 
 const config = orExit('the API', () => loadConfig());
 const logger = createLogger(config.logLevel, 'api');
@@ -16,5 +17,9 @@ runMain(logger, async ({ started }) => {
   started({ name: 'store', stop: () => store.close() });
   const api = new ApiService({ config, site, store, registry: new MetricsRegistry(), logger, mqttUrl: config.mqtt.url });
   started({ name: 'api', stop: () => api.stop() });
-  logger.info({ address: await api.start() }, 'api listening');
+  const address = await api.start();
+  logger.info({ address, auth: config.security.auth }, 'api listening');
+  const firstKey = api.initialAdminKey;
+  if (firstKey) process.stdout.write(initialAdminKeyNotice(firstKey.key, firstKey.id));
+  if (config.security.auth === 'off') process.stdout.write(authOffNotice(address));
 });

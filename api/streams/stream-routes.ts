@@ -52,7 +52,8 @@ export const streamRoutes: FastifyPluginAsync<StreamRoutesOptions> = async (app,
   });
   if (!app.hasDecorator('websocketServer')) await app.register(fastifyWebsocket, { options: { maxPayload: tuning.maxMessageBytes } });
 
-  app.get('/ws', { websocket: true }, (socket, request) => {
+  // The permission admits the upgrade; authorize() then judges the key (4401) and picks the channels.
+  app.get('/ws', { websocket: true, config: { permission: 'stream:read' } }, (socket, request) => {
     const session = new ClientSession({
       socket,
       hub,

@@ -9,6 +9,11 @@ const onOff = z.enum(['on', 'off']);
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const optionalText = z.string().min(1).optional();
+const origin = z.string().refine((o) => URL.canParse(o) && new URL(o).origin === o, 'an origin is scheme://host[:port], nothing after it');
+const originList = z
+  .string()
+  .transform((list) => list.split(',').map((o) => o.trim()).filter((o) => o !== ''))
+  .pipe(z.array(origin));
 
 const envSchema = z.object({
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
@@ -45,6 +50,9 @@ const envSchema = z.object({
   GRAFANA_URL: z.url({ protocol: /^https?$/ }).optional(),
   GRAFANA_TOKEN: optionalText,
   GRAFANA_LIVE_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/).default('k14_alarms'),
+  AUTH: onOff.default('on'),
+  CORS_ORIGINS: originList.default([]),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().nonnegative().default(600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -64,8 +72,20 @@ export interface JournalConfig {
   readonly fsyncIntervalMs: number;
 }
 
+export interface SecurityConfig {
+  /** 'off' only for local demos: every caller is admin. */
+  readonly auth: 'on' | 'off';
+  /** The API keys' SQLite file (hashes only), shared with `npm run api-keys`. */
+  readonly keysFile: string;
+  /** Origins allowed to call the API and open /ws cross-origin; empty keeps CORS closed. */
+  readonly corsOrigins: readonly string[];
+  /** Per API key, or per client IP without one; 0 turns the limit off. */
+  readonly rateLimitPerMinute: number;
+}
+
 export interface AppConfig {
   readonly http: { readonly host: string; readonly port: number };
+  readonly security: SecurityConfig;
   readonly mqtt: MqttConfig & {
     readonly username?: string;
     readonly password?: string;
@@ -122,6 +142,7 @@ function toAppConfig(e: z.infer<typeof envSchema>): AppConfig {
     : { kind: 'sqlite', file: path.join(dataDir, 'telemetry.sqlite') };
   return {
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    security: { auth: e.AUTH, keysFile: path.join(dataDir, 'auth.sqlite'), corsOrigins: e.CORS_ORIGINS, rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE },
     mqtt: { ...mqtt, username: e.MQTT_USERNAME, password: e.MQTT_PASSWORD, clientId: e.MQTT_CLIENT_ID, sessionExpirySeconds: e.MQTT_SESSION_EXPIRY_S, shareGroup: e.MQTT_SHARE_GROUP, apiClientId: e.API_MQTT_CLIENT_ID },
     ingestHttpPort: e.INGEST_HTTP_PORT,
     store,

@@ -80,9 +80,9 @@ export const samplesQuery = z
   .strictObject({ from: instant.optional(), to: instant.optional(), every: z.enum(['raw', '1m', '5m', '15m', '1h']).default('raw'), format: z.enum(['json', 'csv']).default('json') })
   .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, { message: 'from must be before to', path: ['from'] });
 
-export const ackBody = z.strictObject({ comment: z.string().trim().min(1, 'an acknowledgement needs the assignable cause').max(2000), by: z.string().trim().min(1).max(100) });
+// No `by`: the actor in the audit trail is the caller's API key, never what the body claims.
+export const ackBody = z.strictObject({ comment: z.string().trim().min(1, 'an acknowledgement needs the assignable cause').max(2000) });
 export const shelveBody = z.strictObject({
   comment: z.string().trim().min(1, 'say why the alarm is shelved').max(2000),
-  by: z.string().trim().min(1).max(100),
   durationMinutes: z.number().positive().max(7 * 24 * 60, 'shelving is bounded: at most 7 days'),
 });

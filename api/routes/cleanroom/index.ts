@@ -1,9 +1,12 @@
 // Cleanroom rooms (status against ISO 14644-1 levels), samples, alarms with their audit trail, and
-// the operator commands: acknowledge (with the assignable cause) and shelve (bounded).
+// the operator commands: acknowledge (with the assignable cause) and shelve (bounded), recorded under
+// the caller's API key.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AlarmInstance, AlarmTransition } from '../../../core/domain/cleanroom/alarm-types.ts';
 import { concentrationPerM3, SIZE_CHANNELS, type ParticleSample } from '../../../core/domain/readings.ts';
+import { callerOf } from '../../auth/auth-plugin.ts';
+import { actorOf } from '../../auth/permissions.ts';
 import { sendCsv, wantsCsv } from '../../csv.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { notFound } from '../../errors.ts';
@@ -19,7 +22,7 @@ export const cleanroomRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (
   const names = new Map(site.rooms.map((r) => [r.id, r.name ?? null]));
   const now = () => deps.clock?.() ?? Date.now();
 
-  app.get('/api/cleanroom/rooms', { schema: { response: { 200: z.object({ rooms: z.array(roomSchema) }) } } }, async () => ({
+  app.get('/api/cleanroom/rooms', { config: { permission: 'telemetry:read' }, schema: { querystring: z.strictObject({}), response: { 200: z.object({ rooms: z.array(roomSchema) }) } } }, async () => ({
     rooms: alarms.rooms().map((room) => ({
       ...room,
       name: names.get(room.roomId) ?? null,
@@ -30,7 +33,7 @@ export const cleanroomRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (
 
   app.get(
     '/api/cleanroom/rooms/:roomId/samples',
-    { schema: { params: z.strictObject({ roomId: z.string() }), querystring: samplesQuery, response: { 200: z.object({ roomId: z.string(), every: z.string(), samples: z.array(sampleRowSchema) }), 404: errorSchema } } },
+    { config: { permission: 'telemetry:read' }, schema: { params: z.strictObject({ roomId: z.string() }), querystring: samplesQuery, response: { 200: z.object({ roomId: z.string(), every: z.string(), samples: z.array(sampleRowSchema) }), 404: errorSchema } } },
     async (request, reply) => {
       const { roomId } = request.params;
       if (!names.has(roomId)) throw notFound('ROOM_NOT_FOUND', `room "${roomId}" is not in the site configuration`);
@@ -43,7 +46,7 @@ export const cleanroomRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (
     },
   );
 
-  app.get('/api/cleanroom/alarms', { schema: { querystring: alarmsQuery, response: { 200: z.object({ alarms: z.array(alarmSchema) }) } } }, async (request, reply) => {
+  app.get('/api/cleanroom/alarms', { config: { permission: 'telemetry:read' }, schema: { querystring: alarmsQuery, response: { 200: z.object({ alarms: z.array(alarmSchema) }) } } }, async (request, reply) => {
     const { state, room, from, to, limit } = request.query;
     const range = from === undefined && to === undefined ? undefined : { fromMs: from ?? 0, toMs: to ?? now() };
     const list = (await alarmStore.listAlarms({ state, roomId: room, range, limit })).map(alarmJson);
@@ -53,7 +56,7 @@ export const cleanroomRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (
 
   app.get(
     '/api/cleanroom/alarms/:id',
-    { schema: { params: z.strictObject({ id: z.string() }), response: { 200: alarmSchema.extend({ transitions: z.array(transitionSchema) }), 404: errorSchema } } },
+    { config: { permission: 'telemetry:read' }, schema: { params: z.strictObject({ id: z.string() }), querystring: z.strictObject({}), response: { 200: alarmSchema.extend({ transitions: z.array(transitionSchema) }), 404: errorSchema } } },
     async (request) => {
       const alarm = await alarmStore.getAlarm(request.params.id);
       if (!alarm) throw notFound('ALARM_NOT_FOUND', `no alarm "${request.params.id}"`);
@@ -68,13 +71,13 @@ export const cleanroomRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (
     response: { 200: alarmSchema, 400: errorSchema, 404: errorSchema, 409: errorSchema },
   });
 
-  app.post('/api/cleanroom/alarms/:id/ack', { schema: commandSchema(ackBody) }, async (request) =>
-    alarmJson(await alarms.acknowledge(request.params.id, request.body.by, request.body.comment)),
+  app.post('/api/cleanroom/alarms/:id/ack', { config: { permission: 'alarms:operate' }, schema: commandSchema(ackBody) }, async (request) =>
+    alarmJson(await alarms.acknowledge(request.params.id, actorOf(callerOf(request)), request.body.comment)),
   );
 
-  app.post('/api/cleanroom/alarms/:id/shelve', { schema: commandSchema(shelveBody) }, async (request) => {
-    const { by, comment, durationMinutes } = request.body as z.output<typeof shelveBody>;
-    return alarmJson(await alarms.shelve(request.params.id, by, comment, durationMinutes * 60_000));
+  app.post('/api/cleanroom/alarms/:id/shelve', { config: { permission: 'alarms:operate' }, schema: commandSchema(shelveBody) }, async (request) => {
+    const { comment, durationMinutes } = request.body as z.output<typeof shelveBody>;
+    return alarmJson(await alarms.shelve(request.params.id, actorOf(callerOf(request)), comment, durationMinutes * 60_000));
   });
 };
 

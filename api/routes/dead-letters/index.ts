@@ -1,4 +1,5 @@
-// Dead letters: what ingest refused and why, newest first, for inspection before a replay.
+// Dead letters: what ingest refused and why, newest first, for inspection before a replay. Admin only:
+// raw payloads show device internals and configuration mistakes.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DEAD_LETTER_REASONS, DEAD_LETTER_STATUSES } from '../../../core/domain/dead-letter.ts';
@@ -15,7 +16,7 @@ const query = z.strictObject({
 export const deadLetterRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app, { deps }) => {
   app.get(
     '/api/dead-letters',
-    { schema: { querystring: query, response: { 200: z.object({ deadLetters: z.array(deadLetterSchema), nextBefore: z.string().nullable() }) } } },
+    { config: { permission: 'dead-letters:read' }, schema: { querystring: query, response: { 200: z.object({ deadLetters: z.array(deadLetterSchema), nextBefore: z.string().nullable() }) } } },
     async (request) => {
       const { status, reason, limit, before } = request.query;
       const letters = await deps.store.listDeadLetters({ status, reason, limit, beforeId: before });

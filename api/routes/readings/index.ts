@@ -10,13 +10,13 @@ export const readingRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (ap
   const meters = new Set(deps.site.meters.map((m) => m.id));
   const rooms = new Set(deps.site.rooms.map((r) => r.id));
 
-  app.get('/api/readings/latest', { schema: { response: { 200: z.object({ readings: z.array(readingSchema) }) } } }, async () => ({
+  app.get('/api/readings/latest', { config: { permission: 'telemetry:read' }, schema: { querystring: z.strictObject({}), response: { 200: z.object({ readings: z.array(readingSchema) }) } } }, async () => ({
     readings: await deps.store.latestReadings(),
   }));
 
   app.get(
     '/api/meters/:meterId/readings',
-    { schema: { params: z.strictObject({ meterId: z.string() }), querystring: rangeQuery, response: { 200: z.object({ readings: z.array(meterReadingSchema) }), 404: errorSchema } } },
+    { config: { permission: 'telemetry:read' }, schema: { params: z.strictObject({ meterId: z.string() }), querystring: rangeQuery, response: { 200: z.object({ readings: z.array(meterReadingSchema) }), 404: errorSchema } } },
     async (request) => {
       const { meterId } = request.params;
       if (!meters.has(meterId)) throw notFound('METER_NOT_FOUND', `meter "${meterId}" is not in the site configuration`);
@@ -26,7 +26,7 @@ export const readingRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (ap
 
   app.get(
     '/api/rooms/:roomId/readings',
-    { schema: { params: z.strictObject({ roomId: z.string() }), querystring: rangeQuery, response: { 200: z.object({ readings: z.array(particleSampleSchema) }), 404: errorSchema } } },
+    { config: { permission: 'telemetry:read' }, schema: { params: z.strictObject({ roomId: z.string() }), querystring: rangeQuery, response: { 200: z.object({ readings: z.array(particleSampleSchema) }), 404: errorSchema } } },
     async (request) => {
       const { roomId } = request.params;
       if (!rooms.has(roomId)) throw notFound('ROOM_NOT_FOUND', `room "${roomId}" is not in the site configuration`);

@@ -1,7 +1,10 @@
-// Water KPIs, series, calendar totals, cumulative tonnage, milestones and meter replacements.
+// Water KPIs, series, calendar totals, cumulative tonnage, milestones and meter replacements. Totals,
+// tonnage and milestones are what PR may quote; recording a replacement rewrites them: admin only.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { TimeRange } from '../../../core/ports/telemetry-store.ts';
+import { callerOf } from '../../auth/auth-plugin.ts';
+import { actorOf } from '../../auth/permissions.ts';
 import { milestoneReport } from '../../water/milestone-service.ts';
 import type { WaterReport } from '../../water/water-report.ts';
 import { sendCsv, wantsCsv } from '../../csv.ts';
@@ -33,13 +36,13 @@ export const waterRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app,
   const { water } = deps;
   const now = () => deps.clock?.() ?? Date.now();
 
-  app.get('/api/water/kpis', { schema: { querystring: kpiQuery, response: { 200: waterReportSchema, 400: errorSchema } } }, async (request) => {
+  app.get('/api/water/kpis', { config: { permission: 'water:read' }, schema: { querystring: kpiQuery, response: { 200: waterReportSchema, 400: errorSchema } } }, async (request) => {
     const { window, from, to } = request.query;
     const toMs = to ?? now();
     return reportJson(await water.report({ fromMs: from ?? toMs - WINDOWS[window ?? '1h'], toMs }));
   });
 
-  app.get('/api/water/series', { schema: { querystring: seriesQuery, response: { 200: seriesResponse, 400: errorSchema } } }, async (request, reply) => {
+  app.get('/api/water/series', { config: { permission: 'water:read' }, schema: { querystring: seriesQuery, response: { 200: seriesResponse, 400: errorSchema } } }, async (request, reply) => {
     const { kpi, every, from, to } = request.query;
     const everyMs = EVERY[every];
     const range = boundedRange(from, to ?? now(), everyMs * 24);
@@ -49,7 +52,7 @@ export const waterRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app,
     return { kpi, every, points };
   });
 
-  app.get('/api/water/totals', { schema: { querystring: totalsQuery, response: { 200: totalsResponse, 400: errorSchema } } }, async (request, reply) => {
+  app.get('/api/water/totals', { config: { permission: 'water:totals' }, schema: { querystring: totalsQuery, response: { 200: totalsResponse, 400: errorSchema } } }, async (request, reply) => {
     const { period, from, to } = request.query;
     const toMs = to ?? now();
     const defaultSpan = { day: 31 * 86_400_000, month: 366 * 86_400_000, year: 0 }[period];
@@ -60,12 +63,12 @@ export const waterRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app,
     return { period, totals: totals.map((t) => ({ label: t.label, ...reportJson(t.report) })) };
   });
 
-  app.get('/api/water/tonnage', { schema: { response: { 200: tonnageResponse } } }, async () => {
+  app.get('/api/water/tonnage', { config: { permission: 'water:totals' }, schema: { querystring: z.strictObject({}), response: { 200: tonnageResponse } } }, async () => {
     const tonnage = await water.tonnage();
     return { ...tonnage, asOf: iso(tonnage.asOfMs) };
   });
 
-  app.get('/api/water/milestones', { schema: { querystring: formatQuery, response: { 200: milestonesResponse } } }, async (request, reply) => {
+  app.get('/api/water/milestones', { config: { permission: 'water:totals' }, schema: { querystring: formatQuery, response: { 200: milestonesResponse } } }, async (request, reply) => {
     const report = await milestoneReport(water);
     const crossed = report.crossed.map((c) => ({ tonnes: c.tonnes, crossedAt: iso(c.crossedAtMs) }));
     const next = report.next.map((n) => ({ tonnes: n.tonnes, projectedAt: n.projectedAtMs === null ? null : iso(n.projectedAtMs) }));
@@ -76,7 +79,7 @@ export const waterRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app,
     return { ...report, asOf: iso(report.asOfMs), crossed, next };
   });
 
-  app.get('/api/water/meter-resets', { schema: { querystring: resetsQuery, response: { 200: resetsResponse, 400: errorSchema } } }, async (request, reply) => {
+  app.get('/api/water/meter-resets', { config: { permission: 'water:read' }, schema: { querystring: resetsQuery, response: { 200: resetsResponse, 400: errorSchema } } }, async (request, reply) => {
     const toMs = request.query.to ?? now();
     const resets = (await water.meterResets({ fromMs: request.query.from ?? toMs - 7 * 86_400_000, toMs })).map((r) => ({ ...r, at: iso(r.atMs) }));
     if (wantsCsv(request)) return sendCsv(reply, 'meter-resets', ['meterId', 'at', 'beforeM3', 'afterM3'], resets);
@@ -85,12 +88,12 @@ export const waterRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (app,
 
   app.post(
     '/api/water/meters/:meterId/replacements',
-    { schema: { params: z.strictObject({ meterId: z.string() }), body: replacementBody, response: { 201: z.object({ recorded: z.literal(true) }), 404: errorSchema } } },
+    { config: { permission: 'meters:replace' }, schema: { params: z.strictObject({ meterId: z.string() }), body: replacementBody, response: { 201: z.object({ recorded: z.literal(true) }), 404: errorSchema } } },
     async (request, reply) => {
       const { meterId } = request.params;
       if (!water.site.meters.some((m) => m.id === meterId)) throw notFound('METER_NOT_FOUND', `meter "${meterId}" is not in the site configuration`);
-      const { at, oldFinalM3, newInitialM3, comment, by } = request.body;
-      await water.recordReplacement({ meterId, atMs: Date.parse(at), oldFinalM3, newInitialM3, comment, recordedBy: by, recordedAtMs: now() });
+      const { at, oldFinalM3, newInitialM3, comment } = request.body;
+      await water.recordReplacement({ meterId, atMs: Date.parse(at), oldFinalM3, newInitialM3, comment, recordedBy: actorOf(callerOf(request)), recordedAtMs: now() });
       return reply.code(201).send({ recorded: true as const });
     },
   );

@@ -100,8 +100,7 @@ export const replacementBody = z.strictObject({
   at: z.iso.datetime({ offset: true }),
   oldFinalM3: z.number().nonnegative(),
   newInitialM3: z.number().nonnegative(),
-  comment: z.string().trim().min(1, 'say why the meter was replaced'),
-  by: z.string().trim().min(1).max(100),
+  comment: z.string().trim().min(1, 'say why the meter was replaced').max(2000),
 });
 
 /** Raw readings are read for this: at most 31 days. */

@@ -1,6 +1,7 @@
 // A scripted cleanroom excursion end to end on real Mosquitto: device → ingest → live topic → API
 // alarm engine → websocket and REST. Counts rise past alert, then action, then fall; an operator
-// acknowledges one alarm and shelves another through REST, and the websocket sees every transition.
+// acknowledges one alarm and shelves another through REST under their own API keys, and the websocket
+// sees every transition, with the key (not anything the client claims) as the actor.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ApiService } from '../../../api/api-service.ts';
+import { openSqliteApiKeyStore } from '../../../api/auth/sqlite-api-key-store.ts';
 import { openSqliteStore } from '../../../core/adapters/sqlite/open-sqlite-store.ts';
 import { loadConfig } from '../../../core/config/app-config.ts';
 import { counterTopic } from '../../../core/domain/messages/topics.ts';
@@ -53,6 +55,8 @@ describe('cleanroom excursion end to end (Mosquitto, ingest, API, websocket)', (
   let api: ApiService;
   let base: string;
   let ws: WebSocket;
+  const keys = { viewer: '', operator1: '', operator2: '' };
+  const keyIds = { operator1: '', operator2: '' };
   const events: TransitionEvent[] = [];
 
   beforeAll(async () => {
@@ -63,9 +67,19 @@ describe('cleanroom excursion end to end (Mosquitto, ingest, API, websocket)', (
     ingest = new IngestService(testIngestOptions({ url: mosquitto.url, protocolVersion: 5, dir, site, store, registry: new MetricsRegistry(), logger }));
     await ingest.start();
     const config = loadConfig({ DATA_DIR: dir, HTTP_PORT: '0', MQTT_URL: mosquitto.url, API_MQTT_CLIENT_ID: `excursion-api-${process.pid}` });
+    // Keys made before the first start, as `npm run api-keys -- create` would: no initial admin key then.
+    const keyStore = openSqliteApiKeyStore(config.security.keysFile);
+    keys.viewer = keyStore.create({ role: 'viewer', name: 'wall display' }, Date.now()).key;
+    for (const who of ['operator1', 'operator2'] as const) {
+      const { key, record } = keyStore.create({ role: 'operator', name: who.replace('operator', 'operator-') }, Date.now());
+      keys[who] = key;
+      keyIds[who] = record.id;
+    }
+    keyStore.close();
     api = new ApiService({ config, site, store, registry: new MetricsRegistry(), logger, mqttUrl: mosquitto.url });
     base = await api.start();
-    ws = new WebSocket(`${base.replace('http', 'ws')}/ws`);
+    expect(api.initialAdminKey).toBeUndefined();
+    ws = new WebSocket(`${base.replace('http', 'ws')}/ws`, { headers: { authorization: `Bearer ${keys.viewer}` } });
     ws.on('message', (raw) => {
       const message = JSON.parse(raw.toString()) as { type: string; event?: { channel: string; data: TransitionEvent } };
       if (message.type === 'event' && message.event?.channel === 'alarms') events.push(message.event.data);
@@ -90,7 +104,9 @@ describe('cleanroom excursion end to end (Mosquitto, ingest, API, websocket)', (
     }
     await device.endAsync();
   };
-  const post = (url: string, body: unknown) => fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const get = (url: string) => fetch(`${base}${url}`, { headers: { authorization: `Bearer ${keys.viewer}` } });
+  const post = (url: string, body: unknown, key = keys.operator1) =>
+    fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
   const eventsOf = (alarmId: string) => events.filter((e) => e.alarmId === alarmId);
 
   it('raises at alert after two samples, escalates to action as one alarm, clears after three clean samples', async () => {
@@ -102,36 +118,41 @@ describe('cleanroom excursion end to end (Mosquitto, ingest, API, websocket)', (
       'severity-changed active-unacknowledged→active-unacknowledged action',
       'cleared active-unacknowledged→cleared-unacknowledged action',
     ]);
-    const rest = await json(fetch(`${base}/api/cleanroom/alarms/${encodeURIComponent(raised.alarmId)}`));
+    const rest = await json(get(`/api/cleanroom/alarms/${encodeURIComponent(raised.alarmId)}`));
     expect(rest.state).toBe('cleared-unacknowledged');
     expect(rest.transitions.map((t) => t.cause)).toEqual(['raised', 'severity-changed', 'cleared']);
   });
 
   it('acknowledges through REST with the assignable cause, and the websocket shows it', async () => {
     const alarmId = events.find((e) => e.cause === 'raised')!.alarmId;
-    expect((await post(`/api/cleanroom/alarms/${encodeURIComponent(alarmId)}/ack`, { by: 'operator-1', comment: '' })).status).toBe(400);
-    const response = await post(`/api/cleanroom/alarms/${encodeURIComponent(alarmId)}/ack`, { by: 'operator-1', comment: 'door held open during a delivery' });
+    expect((await post(`/api/cleanroom/alarms/${encodeURIComponent(alarmId)}/ack`, { comment: '' })).status).toBe(400);
+    // The actor is the key: a body naming someone else is refused, not believed.
+    expect((await post(`/api/cleanroom/alarms/${encodeURIComponent(alarmId)}/ack`, { by: 'someone-else', comment: 'x' })).status).toBe(400);
+    expect((await post(`/api/cleanroom/alarms/${encodeURIComponent(alarmId)}/ack`, { comment: 'x' }, keys.viewer)).status).toBe(403);
+    const response = await post(`/api/cleanroom/alarms/${encodeURIComponent(alarmId)}/ack`, { comment: 'door held open during a delivery' });
     expect(response.status).toBe(200);
     expect((await json(response)).state).toBe('normal');
     const ack = await pollUntil(() => eventsOf(alarmId).find((e) => e.cause === 'acknowledged'), { description: 'the acknowledgement on the websocket', timeoutMs: 10_000 });
-    expect(ack).toMatchObject({ actor: 'operator-1', from: 'cleared-unacknowledged', to: 'normal' });
-    expect((await post(`/api/cleanroom/alarms/${encodeURIComponent(alarmId)}/ack`, { by: 'operator-1', comment: 'again' })).status).toBe(409);
-    expect((await post('/api/cleanroom/alarms/no-such-alarm/ack', { by: 'operator-1', comment: 'x' })).status).toBe(404);
-    const history = await json(fetch(`${base}/api/cleanroom/alarms/${encodeURIComponent(alarmId)}`));
-    expect(history.transitions.at(-1)).toMatchObject({ cause: 'acknowledged', actor: 'operator-1', comment: 'door held open during a delivery' });
+    const actor = `operator-1 (key ${keyIds.operator1})`;
+    expect(ack).toMatchObject({ actor, from: 'cleared-unacknowledged', to: 'normal' });
+    expect((await post(`/api/cleanroom/alarms/${encodeURIComponent(alarmId)}/ack`, { comment: 'again' })).status).toBe(409);
+    expect((await post('/api/cleanroom/alarms/no-such-alarm/ack', { comment: 'x' })).status).toBe(404);
+    const history = await json(get(`/api/cleanroom/alarms/${encodeURIComponent(alarmId)}`));
+    expect(history.transitions.at(-1)).toMatchObject({ cause: 'acknowledged', actor, comment: 'door held open during a delivery' });
   });
 
   it('raises at once on one action-level sample, and shelves through REST', async () => {
     await publishSamples('pms-02', [CLEAN, ACTION], Date.now() - 20 * 60_000);
     const raised = await pollUntil(() => events.find((e) => e.cause === 'raised' && e.alarmId.includes('pms-02')), { description: 'the pms-02 alarm', timeoutMs: 15_000 });
     expect(raised.severity).toBe('action');
-    const response = await post(`/api/cleanroom/alarms/${encodeURIComponent(raised.alarmId)}/shelve`, { by: 'operator-2', comment: 'counter under maintenance', durationMinutes: 30 });
+    const response = await post(`/api/cleanroom/alarms/${encodeURIComponent(raised.alarmId)}/shelve`, { comment: 'counter under maintenance', durationMinutes: 30 }, keys.operator2);
     expect(response.status).toBe(200);
     expect((await json(response)).state).toBe('shelved');
-    await pollUntil(() => eventsOf(raised.alarmId).find((e) => e.cause === 'shelved'), { description: 'the shelve on the websocket', timeoutMs: 10_000 });
-    const active = await json(fetch(`${base}/api/cleanroom/alarms?state=active`));
+    const shelved = await pollUntil(() => eventsOf(raised.alarmId).find((e) => e.cause === 'shelved'), { description: 'the shelve on the websocket', timeoutMs: 10_000 });
+    expect(shelved.actor).toBe(`operator-2 (key ${keyIds.operator2})`);
+    const active = await json(get('/api/cleanroom/alarms?state=active'));
     expect(active.alarms.map((a) => [a.id, a.state])).toContainEqual([raised.alarmId, 'shelved']);
-    const badShelve = await post(`/api/cleanroom/alarms/${encodeURIComponent(raised.alarmId)}/shelve`, { by: 'x', comment: 'y', durationMinutes: 999_999 });
+    const badShelve = await post(`/api/cleanroom/alarms/${encodeURIComponent(raised.alarmId)}/shelve`, { comment: 'y', durationMinutes: 999_999 }, keys.operator2);
     expect(badShelve.status).toBe(400);
   });
 });

@@ -6,11 +6,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../../../api/build-api.ts';
 import type { Api } from '../../../api/api-type.ts';
-import type { ApiDeps } from '../../../api/deps.ts';
 import { openSqliteStore } from '../../../core/adapters/sqlite/open-sqlite-store.ts';
 import type { TelemetryStore } from '../../../core/ports/telemetry-store.ts';
 import { backfillHistory } from '../../../scripts/backfill/history-writer.ts';
-import { apiDepsFor } from '../../fixtures/api-deps.ts';
+import { apiDepsFor, authHeader, type TestApiDeps } from '../../fixtures/api-deps.ts';
 import { k14Site } from '../../fixtures/site.ts';
 
 const NOW = Date.parse('2021-06-01T00:00:00+08:00');
@@ -19,7 +18,8 @@ describe('water API after a K14 history backfill (SQLite)', () => {
   let dir: string;
   let store: TelemetryStore;
   let api: Api;
-  let deps: ApiDeps;
+  let deps: TestApiDeps;
+  let viewer: { authorization: string };
   // Hourly history: readings an hour apart count as covered.
   const site = { ...k14Site(), water: { ...k14Site().water, coverageGapMinutes: 90 } };
 
@@ -30,16 +30,18 @@ describe('water API after a K14 history backfill (SQLite)', () => {
     await backfillHistory({ store, site, fromMs: Date.parse(site.commissionedAt), toMs: NOW, stepMs: 3_600_000, seed: 7 });
     deps = await apiDepsFor(store, site, () => NOW);
     api = await buildApi({}, deps);
+    viewer = authHeader(deps, 'viewer');
   });
   afterAll(async () => {
     await api?.close();
     await deps?.alarms.stop();
+    deps?.apiKeys.close();
     await store?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   const get = async (url: string) => {
-    const response = await api.inject({ method: 'GET', url });
+    const response = await api.inject({ method: 'GET', url, headers: viewer });
     return { status: response.statusCode, body: response.headers['content-type']?.toString().startsWith('application/json') ? response.json() : response.body, headers: response.headers };
   };
 
@@ -97,7 +99,8 @@ describe('water API after a K14 history backfill (SQLite)', () => {
     expect(badWindow.body.error.code).toBe('VALIDATION_FAILED');
     expect((await get('/api/water/kpis?window=1h&from=2021-01-01T00:00:00Z')).status).toBe(400);
     expect((await get('/api/water/series?kpi=recyclingRate&every=15m&from=2015-01-01T00:00:00Z')).body.error.code).toBe('TOO_MANY_BUCKETS');
-    const unknownMeter = await api.inject({ method: 'POST', url: '/api/water/meters/nope/replacements', payload: { at: '2021-05-01T00:00:00Z', oldFinalM3: 1, newInitialM3: 0, comment: 'x', by: 'eng' } });
+    const replacement = { at: '2021-05-01T00:00:00Z', oldFinalM3: 1, newInitialM3: 0, comment: 'x' };
+    const unknownMeter = await api.inject({ method: 'POST', url: '/api/water/meters/nope/replacements', headers: authHeader(deps, 'admin'), payload: replacement });
     expect(unknownMeter.statusCode).toBe(404);
   });
 });
