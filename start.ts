@@ -1,5 +1,6 @@
 // The embedded default: broker (Aedes), SQLite store, ingest, API and the live simulator in one
 // process. MQTT_URL / INFLUX_URL switch to external services; SIMULATOR=off leaves the simulator out.
+import type { TelemetryStore } from './core/ports/telemetry-store.ts';
 import { startEmbeddedBroker } from './core/adapters/mqtt/embedded-broker.ts';
 import { openStore } from './core/adapters/open-store.ts';
 import { loadConfig } from './core/config/app-config.ts';
@@ -41,7 +42,13 @@ runMain(logger, async ({ started }) => {
   });
 
   if (config.simulator.enabled) {
-    const simulator = new Simulator({ url: mqttUrl, site, ...simulatorOptions(config.simulator), logger: logger.child({ component: 'simulator' }) });
+    const simulator = new Simulator({
+      url: mqttUrl,
+      site,
+      ...simulatorOptions(config.simulator),
+      initialTotalizersM3: await lastTotalizers(store),
+      logger: logger.child({ component: 'simulator' }),
+    });
     await simulator.start();
     started({ name: 'simulator', stop: () => simulator.stop() });
   }
@@ -62,3 +69,9 @@ runMain(logger, async ({ started }) => {
   if (firstKey) process.stdout.write(initialAdminKeyNotice(firstKey.key, firstKey.id));
   if (config.security.auth === 'off') process.stdout.write(authOffNotice(address));
 });
+
+/** The simulated meters carry on from the totalizers already stored (a backfill, an earlier run), as real meters would. */
+async function lastTotalizers(store: TelemetryStore): Promise<Map<string, number> | undefined> {
+  const totals = new Map((await store.latestReadings()).flatMap((r) => (r.kind === 'meter' && r.totalizerM3 !== undefined ? [[r.meterId, r.totalizerM3] as const] : [])));
+  return totals.size ? totals : undefined;
+}
