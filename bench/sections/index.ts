@@ -1,0 +1,7 @@
+// Every bench section, in run order. A new section is one file exporting a BenchSection, listed here.
+import type { BenchSection } from '../bench-types.ts';
+import { alarmLatencySection } from './alarm-latency.ts';
+import { backfillSection } from './backfill.ts';
+import { waterApiSection } from './water-api.ts';
+
+export const SECTIONS: readonly BenchSection[] = [backfillSection, waterApiSection, alarmLatencySection];
