@@ -6,6 +6,7 @@ import { deadLetterIdSource } from '../core/domain/dead-letter.ts';
 import type { ValidationLimits } from '../core/domain/messages/validate-message.ts';
 import { COUNTER_TOPIC_FILTER, METER_TOPIC_FILTER } from '../core/domain/messages/topics.ts';
 import { indexSite, type SiteConfig } from '../core/domain/site/site-schema.ts';
+import { disableNagle } from '../core/adapters/mqtt/no-delay.ts';
 import { persistentSessionOptions, type SessionConfig } from '../core/adapters/mqtt/session-options.ts';
 import type { MetricsRegistry } from '../core/observability/metrics.ts';
 import type { TelemetryStore } from '../core/ports/telemetry-store.ts';
@@ -54,6 +55,7 @@ export class IngestService {
 
     const client = mqtt.connect(options.mqtt.url, persistentSessionOptions(options.mqtt));
     this.client = client;
+    disableNagle(client);
     const nextDeadLetterId = deadLetterIdSource();
     this.intake = installIntake({ client, journal, site: indexSite(options.site), limits: options.validation, clock, nextDeadLetterId, metrics, logger });
     this.watchSession(client);

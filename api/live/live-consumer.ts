@@ -4,6 +4,7 @@
 // non-durable one (live KPIs, sample streams) is isolated and logged.
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { disableNagle } from '../../core/adapters/mqtt/no-delay.ts';
 import { persistentSessionOptions, type SessionConfig } from '../../core/adapters/mqtt/session-options.ts';
 import { LIVE_READINGS_TOPIC, type LiveReadingsPayload } from '../../core/domain/messages/topics.ts';
 import type { Reading } from '../../core/domain/readings.ts';
@@ -32,6 +33,7 @@ export class LiveConsumer {
     this.stopped = false;
     const client = mqtt.connect(this.options.mqtt.url, persistentSessionOptions(this.options.mqtt));
     this.client = client;
+    disableNagle(client);
     client.handleMessage = (packet, callback) => {
       void this.dispatch(packet.payload).then(() => {
         if (!this.stopped) callback?.();

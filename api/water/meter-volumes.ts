@@ -16,6 +16,9 @@ export interface MeterWindowVolume {
 
 export interface VolumeSources {
   readonly store: TelemetryStore;
+  /** Sums of rollups; a cache may stand in front of store.sumRollups. */
+  readonly sumRollups: TelemetryStore['sumRollups'];
+  readonly watermarks: () => Promise<RollupWatermarks>;
   readonly timeZone: string;
   readonly coverageGapMs: number;
   readonly replacementsOf: (meterId: string) => readonly MeterReplacement[];
@@ -40,16 +43,16 @@ export async function meterVolumes(sources: VolumeSources, meters: readonly Mete
   const pieces = planWindow(range.fromMs, range.toMs, watermarks, sources.timeZone);
   await Promise.all(
     pieces.map(async (piece) => {
-      const parts = piece.source === 'raw' ? await Promise.all(meters.map((m) => rawVolume(sources, m, piece))) : await rollupVolumes(sources.store, piece, meterIds);
+      const parts = piece.source === 'raw' ? await Promise.all(meters.map((m) => rawVolume(sources, m, piece))) : await rollupVolumes(sources, piece, meterIds);
       for (const part of parts) add(part);
     }),
   );
   return totals;
 }
 
-async function rollupVolumes(store: TelemetryStore, piece: WindowPiece, meterIds: readonly string[]): Promise<MeterWindowVolume[]> {
+async function rollupVolumes(sources: VolumeSources, piece: WindowPiece, meterIds: readonly string[]): Promise<MeterWindowVolume[]> {
   const period = piece.source === 'day' ? 'day' : 'hour';
-  const sums = await store.sumRollups({ period, range: { fromMs: piece.fromMs, toMs: piece.toMs }, meterIds });
+  const sums = await sources.sumRollups({ period, range: { fromMs: piece.fromMs, toMs: piece.toMs }, meterIds });
   return sums.map((s) => ({ meterId: s.meterId, volumeMl: s.volumeMl, coveredMs: s.coveredMs, unexplainedResets: s.unexplainedResets }));
 }
 

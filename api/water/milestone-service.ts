@@ -5,7 +5,7 @@ import { nextPeriodStart } from '../../core/domain/water/local-calendar.ts';
 import { HOUR_MS, type RollupPeriod } from '../../core/domain/water/rollup.ts';
 import { mlToTonnes } from '../../core/domain/water/volume-units.ts';
 import type { TimeRange } from '../../core/ports/telemetry-store.ts';
-import { meterVolumes, rollupWatermarks } from './meter-volumes.ts';
+import { meterVolumes } from './meter-volumes.ts';
 import { activeMeters, roleVolumes } from './water-report.ts';
 import type { WaterService } from './water-service.ts';
 
@@ -29,7 +29,7 @@ const crossingCache = new WeakMap<WaterService, { key: string; crossed: Crossing
 
 export async function milestoneReport(water: WaterService): Promise<MilestoneReport> {
   const { site } = water;
-  const [tonnage, rate, watermarks] = await Promise.all([water.tonnage(), trailingRatePerMs(water), rollupWatermarks(water.sources.store, site.timezone)]);
+  const [tonnage, rate, watermarks] = await Promise.all([water.tonnage(), trailingRatePerMs(water), water.sources.watermarks()]);
   const step = site.water.milestoneStepTonnes;
   const key = `${watermarks.daysUntilMs}|${watermarks.hoursUntilMs}|${Math.floor(tonnage.tonnes / step)}|${water.replacementsVersion}`;
   let cached = crossingCache.get(water);
@@ -86,6 +86,6 @@ async function trailingRatePerMs(water: WaterService): Promise<number> {
   const nowMs = water.now();
   const range = { fromMs: nowMs - TRAILING_MS, toMs: nowMs };
   const recycled = activeMeters(water.site, range).filter((m) => m.role === 'recycled');
-  const volumes = await meterVolumes(water.sources, recycled, range, await rollupWatermarks(water.sources.store, water.sources.timeZone));
+  const volumes = await meterVolumes(water.sources, recycled, range, await water.sources.watermarks());
   return mlToTonnes(roleVolumes(recycled, volumes).recycled, water.site.water.densityTonnesPerM3) / TRAILING_MS;
 }

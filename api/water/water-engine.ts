@@ -24,6 +24,7 @@ export function createWaterEngine(options: { store: TelemetryStore; site: SiteCo
     replacementsOf: service.sources.replacementsOf,
     currentTonnes: async () => (await service.tonnage()).tonnes,
     stepTonnes: options.site.water.milestoneStepTonnes,
+    afterRollups: () => service.invalidateCaches(),
     onMilestone: (event) => {
       options.logger.info(event, 'water milestone crossed');
       options.onMilestone?.(event);

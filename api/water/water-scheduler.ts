@@ -15,6 +15,8 @@ export interface WaterSchedulerOptions extends RollupJobOptions {
   readonly currentTonnes: () => Promise<number>;
   readonly stepTonnes: number;
   readonly onMilestone: (event: MilestoneEvent) => void;
+  /** After every rollup run, before the milestone check (cache invalidation). */
+  readonly afterRollups?: () => void;
   /** Cron expression; default five minutes past every hour. */
   readonly schedule?: string;
 }
@@ -48,6 +50,7 @@ export class WaterScheduler {
     try {
       const result = await runRollups(this.options);
       logger.info(result, 'water rollups done');
+      this.options.afterRollups?.();
       await this.checkMilestones();
     } catch (error) {
       logger.error({ err: error }, 'water rollup run failed; the next run catches up');

@@ -6,7 +6,8 @@ import { orderedReadings, volumeSegments, type MeterReplacement } from '../../co
 import type { MeterResetAlarm } from './live-water.ts';
 import { mlToTonnes } from '../../core/domain/water/volume-units.ts';
 import type { RecordedMeterReplacement, TelemetryStore, TimeRange } from '../../core/ports/telemetry-store.ts';
-import { meterVolumes, rollupWatermarks, type VolumeSources } from './meter-volumes.ts';
+import { meterVolumes, type VolumeSources } from './meter-volumes.ts';
+import { RollupCache } from './rollup-cache.ts';
 import { activeMeters, buildWaterReport, roleVolumes, type WaterReport } from './water-report.ts';
 
 export interface WaterServiceOptions {
@@ -33,11 +34,15 @@ export class WaterService {
   /** Bumped whenever a replacement is recorded: derived figures cached elsewhere are then stale. */
   replacementsVersion = 0;
   readonly sources: VolumeSources;
+  private readonly cache: RollupCache;
 
   constructor(private readonly options: WaterServiceOptions) {
     const { site } = options;
+    this.cache = new RollupCache(options.store, site.timezone, options.clock);
     this.sources = {
       store: options.store,
+      sumRollups: (query) => this.cache.sumRollups(query),
+      watermarks: () => this.cache.watermarks(),
       timeZone: site.timezone,
       coverageGapMs: site.water.coverageGapMinutes * 60_000,
       replacementsOf: (meterId) => this.replacements.get(meterId) ?? [],
@@ -49,10 +54,16 @@ export class WaterService {
     for (const r of await this.options.store.listMeterReplacements()) this.replacements.set(r.meterId, [...(this.replacements.get(r.meterId) ?? []), r]);
   }
 
+  /** After a rollup run or a recorded replacement: cached sums and watermarks are out of date. */
+  invalidateCaches(): void {
+    this.cache.invalidate();
+  }
+
   async recordReplacement(replacement: RecordedMeterReplacement): Promise<void> {
     await this.options.store.writeMeterReplacement(replacement);
     await this.start();
     this.replacementsVersion++;
+    this.invalidateCaches();
   }
 
   now(): number {
@@ -65,7 +76,7 @@ export class WaterService {
 
   async report(range: TimeRange): Promise<WaterReport> {
     const meters = activeMeters(this.options.site, range);
-    const watermarks = await rollupWatermarks(this.options.store, this.sources.timeZone);
+    const watermarks = await this.sources.watermarks();
     const [volumes, stale] = await Promise.all([meterVolumes(this.sources, meters, range, watermarks), this.staleMeters(range)]);
     return buildWaterReport(this.options.site, range, volumes, stale);
   }
@@ -87,7 +98,7 @@ export class WaterService {
     const asOfMs = this.options.clock();
     const range = { fromMs: Date.parse(site.commissionedAt), toMs: asOfMs };
     const recycled = activeMeters(site, range).filter((m) => m.role === 'recycled');
-    const volumes = await meterVolumes(this.sources, recycled, range, await rollupWatermarks(this.options.store, this.sources.timeZone));
+    const volumes = await meterVolumes(this.sources, recycled, range, await this.sources.watermarks());
     const density = site.water.densityTonnesPerM3;
     const measuredTonnes = mlToTonnes(roleVolumes(recycled, volumes).recycled, density);
     const openingBalanceTonnes = site.water.openingBalanceM3 * density;
@@ -127,7 +138,7 @@ export class WaterService {
     const now = this.options.clock();
     const staleAfterMs = this.options.site.water.meterStaleAfterMinutes * 60_000;
     if (range.toMs < now - staleAfterMs) return new Set();
-    const latest = await this.options.store.latestReadings();
+    const latest = await this.cache.latestReadings();
     const lastSeen = new Map(latest.flatMap((r) => (r.kind === 'meter' ? [[r.meterId, r.tsMs] as const] : [])));
     return new Set(activeMeters(this.options.site, range).filter((m) => (lastSeen.get(m.id) ?? -Infinity) < now - staleAfterMs).map((m) => m.id));
   }

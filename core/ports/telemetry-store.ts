@@ -65,7 +65,10 @@ export interface TelemetryStore {
   latestReadings(): Promise<Reading[]>;
   listDeadLetters(query: DeadLetterQuery): Promise<DeadLetter[]>;
 
-  /** The meter's last reading before range.fromMs and its first at or after range.toMs, when they exist. */
+  /**
+   * The meter's last reading before range.fromMs and its first at or after range.toMs, when they exist
+   * within BOUNDING_READING_MAX_DISTANCE_MS of the range (an unbounded search scans every shard).
+   */
   boundingMeterReadings(meterId: string, range: TimeRange): Promise<{ before?: MeterReading; after?: MeterReading }>;
 
   /** Idempotent on (period, meterId, startMs): a re-rolled period overwrites its rollup. */
@@ -82,6 +85,9 @@ export interface TelemetryStore {
   /** Ascending by atMs; all meters unless meterId is given. */
   listMeterReplacements(meterId?: string): Promise<RecordedMeterReplacement[]>;
 }
+
+/** A meter silent for longer than this is not bridged: the gap shows as missing coverage instead. */
+export const BOUNDING_READING_MAX_DISTANCE_MS = 35 * 86_400_000;
 
 export interface RollupQuery {
   readonly period: RollupPeriod;

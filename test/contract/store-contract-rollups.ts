@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MeterReading } from '../../core/domain/readings.ts';
 import type { MeterRollup } from '../../core/domain/water/rollup.ts';
-import type { RollupSum } from '../../core/ports/telemetry-store.ts';
+import { BOUNDING_READING_MAX_DISTANCE_MS, type RollupSum } from '../../core/ports/telemetry-store.ts';
 import { aMeterReading, HOUR_MS, MINUTE_MS, T0 } from '../fixtures/readings.ts';
 import { aReplacement, aRollup, DAY_MS } from '../fixtures/water.ts';
 import type { CurrentStore } from './telemetry-store-contract.ts';
@@ -237,6 +237,15 @@ export function describeRollupContract(store: CurrentStore): void {
       const unknown = await store().boundingMeterReadings('tap-z9', range);
       expect(unknown.before).toBeUndefined();
       expect(unknown.after).toBeUndefined();
+    });
+
+    it('looks no further than BOUNDING_READING_MAX_DISTANCE_MS either side', async () => {
+      const reach = BOUNDING_READING_MAX_DISTANCE_MS;
+      await store().writeReadings([at(T0 - reach - 1), at(T0 + HOUR_MS + reach), at(T0 - 2 * reach), at(T0 + 3 * reach)]);
+
+      expect(await store().boundingMeterReadings('rec-z1', range)).toStrictEqual({});
+      await store().writeReadings([at(T0 - reach)]);
+      expect(await store().boundingMeterReadings('rec-z1', range)).toStrictEqual({ before: at(T0 - reach) });
     });
   });
 }

@@ -1,7 +1,7 @@
 // InfluxQL for the store's reads (served at /query by InfluxDB 1.x, 2.x via DBRP and 3.x): literal
 // escaping, time bounds and one builder per port method. Pure: strings in, strings out.
 import type { RollupPeriod } from '../../domain/water/rollup.ts';
-import type { DeadLetterQuery, RollupQuery, TimeRange } from '../../ports/telemetry-store.ts';
+import { BOUNDING_READING_MAX_DISTANCE_MS, type DeadLetterQuery, type RollupQuery, type TimeRange } from '../../ports/telemetry-store.ts';
 import {
   DEAD_LETTER_FIELDS,
   DEAD_LETTER_MEASUREMENT,
@@ -89,9 +89,10 @@ export function meterFlowQuery(meterId: string, range: TimeRange, everyMs: numbe
  */
 export function boundingReadingsQuery(meterId: string, range: TimeRange): string {
   const meter = tagEquals(METER_TAGS.meter, meterId);
+  const reach = BOUNDING_READING_MAX_DISTANCE_MS;
   return (
-    `SELECT * FROM ${METER_MEASUREMENT} WHERE ${meter} AND time < ${msLiteral(range.fromMs, 'fromMs')} ORDER BY time DESC LIMIT 1; ` +
-    `SELECT * FROM ${METER_MEASUREMENT} WHERE ${meter} AND time >= ${msLiteral(range.toMs, 'toMs')} ORDER BY time ASC LIMIT 1`
+    `SELECT * FROM ${METER_MEASUREMENT} WHERE ${meter} AND time >= ${msLiteral(range.fromMs - reach, 'fromMs')} AND time < ${msLiteral(range.fromMs, 'fromMs')} ORDER BY time DESC LIMIT 1; ` +
+    `SELECT * FROM ${METER_MEASUREMENT} WHERE ${meter} AND time >= ${msLiteral(range.toMs, 'toMs')} AND time < ${msLiteral(range.toMs + reach, 'toMs')} ORDER BY time ASC LIMIT 1`
   );
 }
 

@@ -2,7 +2,7 @@
 // The readings just outside a meter's range are two primary-key seeks, one each way.
 import type Database from 'better-sqlite3';
 import type { MeterReading, ParticleSample, Reading } from '../../domain/readings.ts';
-import type { TimeRange } from '../../ports/telemetry-store.ts';
+import { BOUNDING_READING_MAX_DISTANCE_MS, type TimeRange } from '../../ports/telemetry-store.ts';
 import { fromMeterRow, fromParticleRow, type MeterRow, type ParticleRow } from './reading-rows.ts';
 
 export interface ReadingQueries {
@@ -25,12 +25,12 @@ export function prepareReadingQueries(db: Database.Database): ReadingQueries {
     SELECT * FROM particle_samples
     WHERE room_id = @roomId AND counter_id = @counterId AND ts_ms >= @fromMs AND ts_ms < @toMs
     ORDER BY ts_ms`);
-  const lastBefore = db.prepare<[string, number], MeterRow>('SELECT * FROM meter_readings WHERE meter_id = ? AND ts_ms < ? ORDER BY ts_ms DESC LIMIT 1');
-  const firstFrom = db.prepare<[string, number], MeterRow>('SELECT * FROM meter_readings WHERE meter_id = ? AND ts_ms >= ? ORDER BY ts_ms LIMIT 1');
+  const lastBefore = db.prepare<[string, number, number], MeterRow>('SELECT * FROM meter_readings WHERE meter_id = ? AND ts_ms < ? AND ts_ms >= ? ORDER BY ts_ms DESC LIMIT 1');
+  const firstFrom = db.prepare<[string, number, number], MeterRow>('SELECT * FROM meter_readings WHERE meter_id = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms LIMIT 1');
   // One read transaction, so both neighbours come from the same snapshot.
   const bounding = db.transaction((meterId: string, { fromMs, toMs }: TimeRange) => {
-    const before = lastBefore.get(meterId, fromMs);
-    const after = firstFrom.get(meterId, toMs);
+    const before = lastBefore.get(meterId, fromMs, fromMs - BOUNDING_READING_MAX_DISTANCE_MS);
+    const after = firstFrom.get(meterId, toMs, toMs + BOUNDING_READING_MAX_DISTANCE_MS);
     return { ...(before === undefined ? {} : { before: fromMeterRow(before) }), ...(after === undefined ? {} : { after: fromMeterRow(after) }) };
   });
   const counts = {
