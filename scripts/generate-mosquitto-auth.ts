@@ -5,11 +5,14 @@
 // <dir>/credentials.json  every password (devices take theirs from here when commissioned)
 // <dir>/broker/           passwd, acl, healthcheck.password — mounted into the broker
 // <dir>/clients/{service} mqtt.env (MQTT_USERNAME, MQTT_PASSWORD) — loaded by that service
+// The embedded broker of `npm start` keeps the same layout in DATA_DIR/mqtt, so
+// `--out data/mqtt --rotate meter/inf-z1` rotates a device's password there too (restart to apply).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { planAuth, readPreviousPasswords, writeAuthFiles } from '../core/adapters/mqtt/credential-files.ts';
 import { loadSiteConfig } from '../core/config/load-site.ts';
-import { parseOwnership, planAuth, readPreviousPasswords, writeAuthFiles } from './mosquitto-auth/auth-files.ts';
-import { identitiesFor } from './mosquitto-auth/identities.ts';
+import { identitiesFor } from '../core/domain/mqtt-access/identities.ts';
+import { parseOwnership } from './mosquitto-auth/auth-files.ts';
 
 function main(): void {
   const { values } = parseArgs({

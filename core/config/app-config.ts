@@ -20,6 +20,13 @@ const envSchema = z.object({
   HTTP_PORT: port.default(3000),
   MQTT_URL: z.url({ protocol: /^(mqtts?|wss?|tcp)$/ }).optional(),
   MQTT_PORT: port.default(1884),
+  MQTT_HOST: z.string().min(1).default('127.0.0.1'),
+  MQTT_AUTH: onOff.default('on'),
+  MQTT_TLS_PORT: port.default(8884),
+  MQTT_TLS_HOST: z.string().min(1).optional(),
+  MQTT_TLS_CERT_FILE: optionalText,
+  MQTT_TLS_KEY_FILE: optionalText,
+  MQTT_CA_FILE: optionalText,
   MQTT_USERNAME: optionalText,
   MQTT_PASSWORD: optionalText,
   MQTT_CLIENT_ID: z.string().min(1).default('k14-ingest'),
@@ -56,9 +63,30 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export type MqttConfig =
-  | { readonly mode: 'embedded'; readonly port: number; readonly url: string; readonly protocolVersion: 4 }
-  | { readonly mode: 'external'; readonly url: string; readonly protocolVersion: 4 | 5 };
+/** The embedded broker's TLS listener; the key and certificate come from the user. */
+export interface EmbeddedTlsConfig {
+  readonly port: number;
+  /** Listen address; the plain listener's when unset. */
+  readonly host: string;
+  readonly certFile: string;
+  readonly keyFile: string;
+}
+
+export interface EmbeddedMqttConfig {
+  readonly mode: 'embedded';
+  readonly port: number;
+  /** Listen address of the embedded broker's listeners. */
+  readonly host: string;
+  readonly url: string;
+  readonly protocolVersion: 4;
+  /** 'off' only for local demos: anonymous clients, no ACL. */
+  readonly auth: 'on' | 'off';
+  /** DATA_DIR/mqtt: credentials.json (plaintext, 0600), broker/passwd, broker/acl. */
+  readonly credentialsDir: string;
+  readonly tls?: EmbeddedTlsConfig;
+}
+
+export type MqttConfig = EmbeddedMqttConfig | { readonly mode: 'external'; readonly url: string; readonly protocolVersion: 4 | 5 };
 
 export type StoreConfig =
   | { readonly kind: 'sqlite'; readonly file: string }
@@ -89,6 +117,8 @@ export interface AppConfig {
   readonly mqtt: MqttConfig & {
     readonly username?: string;
     readonly password?: string;
+    /** PEM CA file the clients verify an mqtts:// broker with (a private CA). */
+    readonly caFile?: string;
     readonly clientId: string;
     readonly sessionExpirySeconds: number;
     /** Ingest processes sharing one `$share/{group}/…` subscription split the device traffic. */
@@ -123,27 +153,51 @@ export class ConfigError extends Error {
 
 /** Reads the configuration from the environment; throws one ConfigError naming every problem. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): AppConfig {
-  const parsed = envSchema.safeParse(withoutBlanks(env));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
-  }
+  const given = withoutBlanks(env);
+  const parsed = envSchema.safeParse(given);
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)), ...combinationProblems(given)];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   return deepFreeze(toAppConfig(parsed.data));
+}
+
+/** Settings that only make sense together. */
+function combinationProblems(env: Readonly<Record<string, string>>): string[] {
+  const problems: string[] = [];
+  const tlsSettings = ['MQTT_TLS_PORT', 'MQTT_TLS_HOST', 'MQTT_TLS_CERT_FILE', 'MQTT_TLS_KEY_FILE'].filter((name) => env[name] !== undefined);
+  if (tlsSettings.length > 0 && (env.MQTT_TLS_CERT_FILE === undefined || env.MQTT_TLS_KEY_FILE === undefined)) {
+    problems.push('MQTT_TLS_CERT_FILE, MQTT_TLS_KEY_FILE: the embedded broker\'s TLS listener needs both a certificate and a key file');
+  }
+  if (env.MQTT_URL !== undefined) {
+    const embeddedOnly = [...tlsSettings, ...['MQTT_HOST', 'MQTT_AUTH'].filter((name) => env[name] !== undefined)];
+    if (embeddedOnly.length > 0) problems.push(`${embeddedOnly.join(', ')}: ${embeddedOnly.length > 1 ? 'these set' : 'this sets'} the embedded broker, which does not run when MQTT_URL names an external one`);
+  }
+  return problems;
 }
 
 function toAppConfig(e: z.infer<typeof envSchema>): AppConfig {
   const dataDir = path.resolve(e.DATA_DIR);
   const mqtt: MqttConfig = e.MQTT_URL
     ? { mode: 'external', url: e.MQTT_URL, protocolVersion: e.MQTT_PROTOCOL_VERSION === '4' ? 4 : 5 }
-    // The embedded Aedes broker speaks MQTT 3.1.1; a persistent session there is clean=false.
-    : { mode: 'embedded', port: e.MQTT_PORT, url: `mqtt://127.0.0.1:${e.MQTT_PORT}`, protocolVersion: 4 };
+    : {
+        mode: 'embedded',
+        port: e.MQTT_PORT,
+        host: e.MQTT_HOST,
+        url: `mqtt://${connectableHost(e.MQTT_HOST)}:${e.MQTT_PORT}`,
+        // The embedded Aedes broker speaks MQTT 3.1.1; a persistent session there is clean=false.
+        protocolVersion: 4,
+        auth: e.MQTT_AUTH,
+        credentialsDir: path.join(dataDir, 'mqtt'),
+        ...(e.MQTT_TLS_CERT_FILE && e.MQTT_TLS_KEY_FILE
+          ? { tls: { port: e.MQTT_TLS_PORT, host: e.MQTT_TLS_HOST ?? e.MQTT_HOST, certFile: path.resolve(e.MQTT_TLS_CERT_FILE), keyFile: path.resolve(e.MQTT_TLS_KEY_FILE) } }
+          : {}),
+      };
   const store: StoreConfig = e.INFLUX_URL
     ? { kind: 'influx', url: e.INFLUX_URL, token: e.INFLUX_TOKEN, org: e.INFLUX_ORG, bucket: e.INFLUX_BUCKET }
     : { kind: 'sqlite', file: path.join(dataDir, 'telemetry.sqlite') };
   return {
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
     security: { auth: e.AUTH, keysFile: path.join(dataDir, 'auth.sqlite'), corsOrigins: e.CORS_ORIGINS, rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE },
-    mqtt: { ...mqtt, username: e.MQTT_USERNAME, password: e.MQTT_PASSWORD, clientId: e.MQTT_CLIENT_ID, sessionExpirySeconds: e.MQTT_SESSION_EXPIRY_S, shareGroup: e.MQTT_SHARE_GROUP, apiClientId: e.API_MQTT_CLIENT_ID },
+    mqtt: { ...mqtt, username: e.MQTT_USERNAME, password: e.MQTT_PASSWORD, caFile: e.MQTT_CA_FILE && path.resolve(e.MQTT_CA_FILE), clientId: e.MQTT_CLIENT_ID, sessionExpirySeconds: e.MQTT_SESSION_EXPIRY_S, shareGroup: e.MQTT_SHARE_GROUP, apiClientId: e.API_MQTT_CLIENT_ID },
     ingestHttpPort: e.INGEST_HTTP_PORT,
     store,
     dataDir,
@@ -167,6 +221,12 @@ function toAppConfig(e: z.infer<typeof envSchema>): AppConfig {
     ...(e.GRAFANA_URL && e.GRAFANA_TOKEN ? { grafana: { url: e.GRAFANA_URL, token: e.GRAFANA_TOKEN, stream: e.GRAFANA_LIVE_STREAM } } : {}),
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** Where a client on this host reaches a listener bound to `host` (a wildcard address: loopback). */
+function connectableHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** An empty variable (`FOO=`) means "not set", as users expect from .env files. */

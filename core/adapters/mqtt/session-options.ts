@@ -1,6 +1,8 @@
 // mqtt.js options for a consumer that must not lose messages across reconnects and restarts: a fixed
-// client id and a persistent session (MQTT 5: clean start off + session expiry; 3.1.1: clean=false).
+// client id and a persistent session (MQTT 5: clean start off + session expiry; 3.1.1: clean=false),
+// its broker login, and for mqtts:// the CA that signed the broker's certificate when it is private.
 import type { IClientOptions } from 'mqtt';
+import { readPemFile } from './pem-file.ts';
 
 export interface SessionConfig {
   readonly clientId: string;
@@ -8,6 +10,8 @@ export interface SessionConfig {
   readonly sessionExpirySeconds: number;
   readonly username?: string;
   readonly password?: string;
+  /** PEM CA certificate(s) to verify an mqtts:// broker with, instead of the system's CAs. */
+  readonly caFile?: string;
 }
 
 export function persistentSessionOptions(config: SessionConfig): IClientOptions {
@@ -22,5 +26,6 @@ export function persistentSessionOptions(config: SessionConfig): IClientOptions 
     resubscribe: false,
     ...(config.username ? { username: config.username } : {}),
     ...(config.password ? { password: config.password } : {}),
+    ...(config.caFile ? { ca: readPemFile(config.caFile, 'MQTT CA certificate') } : {}),
   };
 }

@@ -11,7 +11,7 @@ import { freePort } from '../../harness/free-port.ts';
 import { createManagedProcess, findExecutable, type ManagedProcess } from '../../harness/managed-process.ts';
 import { pollUntil } from '../../harness/poll-until.ts';
 import { acceptsConnections } from '../../harness/tcp-probe.ts';
-import { verifyPassword } from '../../../scripts/mosquitto-auth/password-hash.ts';
+import { verifyPassword } from '../../../core/adapters/mqtt/password-hash.ts';
 
 const run = promisify(execFile);
 const REPO = join(import.meta.dirname, '../../..');

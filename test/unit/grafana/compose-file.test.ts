@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../core/config/app-config.ts';
 import { loadSiteConfig } from '../../../core/config/load-site.ts';
-import { identitiesFor } from '../../../scripts/mosquitto-auth/identities.ts';
+import { identitiesFor } from '../../../core/domain/mqtt-access/identities.ts';
 import { readText, readYaml, REPO, schemaErrors } from './repo-files.ts';
 
 interface Service {

@@ -3,9 +3,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSiteConfig } from '../../../core/config/load-site.ts';
-import { planAuth } from '../../../scripts/mosquitto-auth/auth-files.ts';
-import { aclFileText, identitiesFor } from '../../../scripts/mosquitto-auth/identities.ts';
-import { hashPassword, verifyPassword } from '../../../scripts/mosquitto-auth/password-hash.ts';
+import { planAuth } from '../../../core/adapters/mqtt/credential-files.ts';
+import { aclFileText } from '../../../core/adapters/mqtt/mosquitto-files.ts';
+import { identitiesFor } from '../../../core/domain/mqtt-access/identities.ts';
+import { hashPassword, verifyPassword } from '../../../core/adapters/mqtt/password-hash.ts';
 import { REPO } from './repo-files.ts';
 
 const site = loadSiteConfig(join(REPO, 'config/site.k14.json'));

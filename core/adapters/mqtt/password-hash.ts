@@ -1,5 +1,6 @@
 // Mosquitto 2 password-file hashes, `$7$iterations$salt$hash` (PBKDF2-HMAC-SHA512, 12-byte salt, 64-byte
 // key, base64), as mosquitto_passwd writes them, made with node:crypto so no Mosquitto tools are needed.
+// The embedded broker verifies logins against the same hashes Mosquitto reads.
 import { pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** mosquitto_passwd's default; the passwords are random 192-bit strings, so more would add nothing. */
@@ -16,7 +17,7 @@ export function hashPassword(password: string, options: { iterations?: number; s
 }
 
 /** True when `hash` (one password-file entry after the colon) was made from `password`. */
-export function verifyPassword(hash: string, password: string): boolean {
+export function verifyPassword(hash: string, password: string | Buffer): boolean {
   const match = FORMAT.exec(hash);
   if (match === null) return false;
   const expected = Buffer.from(match[3] ?? '', 'base64');
@@ -27,8 +28,4 @@ export function verifyPassword(hash: string, password: string): boolean {
 /** A password any shell, env file and MQTT client takes as is: 32 characters of [A-Za-z0-9_-]. */
 export function newPassword(): string {
   return randomBytes(24).toString('base64url');
-}
-
-export function passwordFileText(entries: readonly { username: string; password: string }[]): string {
-  return entries.map(({ username, password }) => `${username}:${hashPassword(password)}\n`).join('');
 }
