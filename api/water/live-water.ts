@@ -25,6 +25,8 @@ export interface LiveWaterOptions {
   readonly onUpdate: (report: WaterReport & { flowsM3PerHour: Record<string, number> }) => void;
 }
 
+const KEEP_EVERY_MS = 10_000;
+
 export class LiveWater {
   private readonly readings = new Map<string, MeterReading[]>();
   private lastPublishMs = 0;
@@ -43,7 +45,11 @@ export class LiveWater {
       if (reading.kind !== 'meter') continue;
       const list = this.readings.get(reading.meterId) ?? [];
       this.checkReset(list.at(-1), reading);
-      list.push(reading);
+      // Keep at most one reading per KEEP_EVERY_MS: totalizer increments between kept readings are
+      // exact anyway, and the window's recompute stays small however fast meters report.
+      const penultimate = list.at(-2);
+      if (penultimate && reading.tsMs - penultimate.tsMs < KEEP_EVERY_MS && reading.tsMs >= list.at(-1)!.tsMs) list[list.length - 1] = reading;
+      else list.push(reading);
       this.readings.set(reading.meterId, list);
       changed = true;
     }
