@@ -17,6 +17,7 @@ import { readingRoutes } from './routes/readings/index.ts';
 import { siteRoutes } from './routes/site/index.ts';
 import { streamRoutes } from './streams/stream-routes.ts';
 import { waterRoutes } from './routes/water/index.ts';
+import { uiRoutes } from './ui/ui-routes.ts';
 
 export interface ApiOptions {
   readonly bodyLimitBytes?: number;
@@ -41,6 +42,7 @@ export async function buildApi(options: ApiOptions, deps: ApiDeps): Promise<Api>
   await app.register(streamRoutes, { hub: deps.hub, registry: deps.registry, clock: deps.clock, authorize: streamAccess });
   // The live page (api/ui) registers here. Its routes (`/`, `/ui/*`) lie outside /api, so they are
   // public without declaring anything: the page holds no data and asks for a key (docs/security.md).
+  await app.register(uiRoutes);
   return app;
 }
 

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { CONTENT_SECURITY_POLICY } from '../auth/http-hardening.ts';
 import { notFound } from '../errors.ts';
 
 export interface UiRoutesOptions {
@@ -73,10 +74,11 @@ function sendAsset(reply: FastifyReply, asset: Asset, ifNoneMatch: string | unde
   return reply.type(asset.contentType).send(asset.body);
 }
 
-// The page needs nothing from elsewhere: no CDN, no inline script but the import map (allowed by hash).
+// The page needs nothing from elsewhere: no CDN, no inline script but the import map (allowed by hash),
+// no inline style. The API's own policy (api/auth/http-hardening.ts) plus that one hash.
 function securityHeaders(reply: FastifyReply, importMapHash: string): void {
   reply
-    .header('content-security-policy', `default-src 'self'; script-src 'self' '${importMapHash}'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`)
+    .header('content-security-policy', CONTENT_SECURITY_POLICY.replace("script-src 'self'", `script-src 'self' '${importMapHash}'`))
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'no-referrer');
 }

@@ -31,15 +31,27 @@ function interpolateTime(a: CumulativePoint, b: CumulativePoint, tonnes: number)
 
 export interface Projection {
   readonly tonnes: number;
-  /** null when the trailing rate is zero: no projection is defensible. */
+  /** null when the trailing rate is zero or so small that the date lies beyond PROJECTION_HORIZON_MS. */
   readonly projectedAtMs: number | null;
 }
+
+/**
+ * A plant idle for most of the trailing window projects its next milestone centuries (or past the end
+ * of any calendar) away; nobody can quote such a date, so past a century there is no projection.
+ */
+export const PROJECTION_HORIZON_MS = 100 * 365.25 * 86_400_000;
 
 /** The next `count` milestones after the current total, projected at the trailing rate (t per ms). */
 export function projectMilestones(current: CumulativePoint, ratePerMs: number, stepTonnes: number, count: number): Projection[] {
   const first = Math.floor(current.tonnes / stepTonnes + 1) * stepTonnes;
   return Array.from({ length: count }, (_, i) => {
     const tonnes = first + i * stepTonnes;
-    return { tonnes, projectedAtMs: ratePerMs > 0 ? Math.round(current.atMs + (tonnes - current.tonnes) / ratePerMs) : null };
+    return { tonnes, projectedAtMs: projectedTime(current, ratePerMs, tonnes) };
   });
+}
+
+function projectedTime(current: CumulativePoint, ratePerMs: number, tonnes: number): number | null {
+  if (!(ratePerMs > 0)) return null;
+  const aheadMs = (tonnes - current.tonnes) / ratePerMs;
+  return aheadMs <= PROJECTION_HORIZON_MS ? Math.round(current.atMs + aheadMs) : null;
 }

@@ -30,4 +30,11 @@ describe('milestones', () => {
     ]);
     expect(projectMilestones({ atMs: 0, tonnes: 5 }, 0, 1_000_000, 1)).toEqual([{ tonnes: 1_000_000, projectedAtMs: null }]);
   });
+
+  it('gives no date past a century ahead: a trickle after start must not project beyond any calendar', () => {
+    const trickle = 1e-12; // t per ms: a meter that barely moved in the trailing window
+    expect(projectMilestones({ atMs: Date.UTC(2026, 10, 24), tonnes: 0 }, trickle, 1_000_000, 1)).toEqual([{ tonnes: 1_000_000, projectedAtMs: null }]);
+    const justInside = 1_000_000 / (99 * 365.25 * DAY);
+    expect(projectMilestones({ atMs: 0, tonnes: 0 }, justInside, 1_000_000, 1)[0]!.projectedAtMs).toBe(Math.round(99 * 365.25 * DAY));
+  });
 });

@@ -2,7 +2,6 @@
 // Makes a new action-level alarm impossible to miss: a spoken announcement (aria-live), a flashing
 // banner, and a beep drawn with Web Audio (no sound file) that repeats while an action alarm waits
 // for acknowledgement. Browsers allow sound only after a gesture, hence the sound toggle.
-/* global window, document, localStorage, setInterval, clearInterval, AudioContext */
 import { byId, setText } from './dom.js';
 
 const SOUND_KEY = 'k14.alarmSound';

@@ -1,40 +1,32 @@
 // @ts-check
-// The acknowledge and shelve dialog: ISA-18.2 wants who and why on every operator action, so both ask
-// for a name and a comment (the assignable cause; the reason to shelve) and shelving for a bounded
-// duration. A modal <dialog> keeps focus inside and gives Escape for free.
-/* global localStorage, HTMLDialogElement, HTMLFormElement, HTMLInputElement, HTMLTextAreaElement, HTMLSelectElement */
-import { postJson } from './api-client.js';
-import { byId, h, setText } from './dom.js';
+// The acknowledge and shelve dialog: ISA-18.2 wants who and why on every operator action. Who is the
+// page's API key (the server records "<name> (key <id>)"; the dialog says so), why is a required
+// comment (the assignable cause; the reason to shelve), and shelving is for a bounded duration.
+// A modal <dialog> keeps focus inside and gives Escape for free.
+import { ApiRequestError } from './api-client.js';
+import { byId, h, setText, typedById } from './dom.js';
 import { formatNumber } from './format.js';
 
 /** @typedef {import('./api-types').Alarm} Alarm */
 /** @typedef {import('./alarm-list.js').AlarmCommand} AlarmCommand */
 
-const NAME_KEY = 'k14.operatorName';
-
 /**
- * @template {HTMLElement} T
- * @param {string} id
- * @param {new () => T} type
- * @returns {T}
+ * @typedef {object} AlarmDialogOptions
+ * @property {import('./api-client.js').ApiClient} api
+ * @property {() => string} actor what the audit trail will record as who acted
+ * @property {() => string} role the key's role, to say so when it may not act
+ * @property {readonly number[]} shelveChoicesMinutes
+ * @property {(alarm: Alarm) => void} onDone
  */
-function element(id, type) {
-  const found = byId(id);
-  if (!(found instanceof type)) throw new Error(`#${id} is not a ${type.name}`);
-  return found;
-}
 
 export class AlarmDialog {
-  /**
-   * @param {{ shelveChoicesMinutes: readonly number[], onDone: (alarm: Alarm) => void }} options
-   */
+  /** @param {AlarmDialogOptions} options */
   constructor(options) {
     this.options = options;
-    this.dialog = element('alarm-dialog', HTMLDialogElement);
-    this.form = element('alarm-form', HTMLFormElement);
-    this.by = element('alarm-by', HTMLInputElement);
-    this.comment = element('alarm-comment', HTMLTextAreaElement);
-    this.duration = element('alarm-duration', HTMLSelectElement);
+    this.dialog = typedById('alarm-dialog', HTMLDialogElement);
+    this.form = typedById('alarm-form', HTMLFormElement);
+    this.comment = typedById('alarm-comment', HTMLTextAreaElement);
+    this.duration = typedById('alarm-duration', HTMLSelectElement);
     this.error = byId('alarm-error');
     this.submit = byId('alarm-submit');
     /** @type {{ command: AlarmCommand, alarm: Alarm, trigger: HTMLElement } | null} */
@@ -60,43 +52,52 @@ export class AlarmDialog {
     const ack = command === 'ack';
     setText(byId('alarm-dialog-title'), ack ? 'Acknowledge alarm' : 'Shelve alarm');
     setText(byId('alarm-dialog-what'), `${alarm.severity.toUpperCase()}: ${description}`);
+    setText(byId('alarm-dialog-actor'), `Recorded as ${this.options.actor()}.`);
     setText(byId('alarm-comment-label'), ack ? 'Assignable cause (required)' : 'Why shelve it (required)');
     byId('alarm-duration-field').hidden = ack;
     this.duration.required = !ack;
     setText(this.submit, ack ? 'Acknowledge' : 'Shelve');
     setText(this.error, '');
     this.comment.value = '';
-    this.by.value = localStorage.getItem(NAME_KEY) ?? '';
     this.dialog.showModal();
-    (this.by.value ? this.comment : this.by).focus();
+    this.comment.focus();
   }
 
   async send() {
     const current = this.current;
     if (!current || !this.form.reportValidity()) return;
-    const by = this.by.value.trim();
     const comment = this.comment.value.trim();
-    if (!by || !comment) {
-      setText(this.error, by ? 'Say why: the comment cannot be blank.' : 'Give your name: every action is recorded with who did it.');
+    if (!comment) {
+      setText(this.error, 'Say why: the comment cannot be blank.');
       return;
     }
-    localStorage.setItem(NAME_KEY, by);
     const id = encodeURIComponent(current.alarm.id);
-    const body = current.command === 'ack' ? { by, comment } : { by, comment, durationMinutes: Number(this.duration.value) };
+    // The server takes who acted from the key; a body naming someone is refused.
+    const body = current.command === 'ack' ? { comment } : { comment, durationMinutes: Number(this.duration.value) };
     this.submit.setAttribute('disabled', '');
     setText(this.error, '');
     try {
       /** @type {Alarm} */
-      const alarm = await postJson(`/api/cleanroom/alarms/${id}/${current.command}`, body);
+      const alarm = await this.options.api.postJson(`/api/cleanroom/alarms/${id}/${current.command}`, body);
       this.dialog.close();
       this.options.onDone(alarm);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      // 409: someone else acted first; the list refreshes and shows what they did.
-      setText(this.error, `Not done: ${message}`);
+      setText(this.error, `Not done: ${this.explain(error, current.command)}`);
     } finally {
       this.submit.removeAttribute('disabled');
     }
+  }
+
+  /**
+   * @param {unknown} error
+   * @param {AlarmCommand} command
+   */
+  explain(error, command) {
+    if (error instanceof ApiRequestError && error.status === 403) {
+      return `this key’s role (${this.options.role()}) may not ${command === 'ack' ? 'acknowledge' : 'shelve'} alarms.`;
+    }
+    // 409: someone else acted first; the list refreshes and shows what they did.
+    return error instanceof Error ? error.message : String(error);
   }
 
   restoreFocus() {

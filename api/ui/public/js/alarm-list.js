@@ -2,7 +2,6 @@
 // The active cleanroom alarms (ANSI/ISA-18.2 states: unacknowledged, acknowledged, cleared but
 // unacknowledged, shelved), those still needing someone first. Rows are updated in place, keyed by
 // alarm id, so a keyboard user's focus on a button survives the updates the websocket brings.
-/* global HTMLButtonElement */
 import { byId, h, part, setAttr, setText } from './dom.js';
 import { badge } from './cleanroom-panel.js';
 import { channelLabel, formatDateTime, formatHourMinute, formatNumber } from './format.js';

@@ -1,6 +1,28 @@
 // The shapes the live page reads from the REST API and the websocket (api/routes/*, api/streams),
 // as JSDoc types for the page's plain-JS modules. Declarations only: nothing here is served.
 
+/** GET /api/auth/me (api/routes/auth, api/auth/permissions.ts). */
+export type Role = 'viewer' | 'operator' | 'pr' | 'admin';
+export type Permission =
+  | 'public'
+  | 'authenticated'
+  | 'water:totals'
+  | 'water:read'
+  | 'telemetry:read'
+  | 'metrics:read'
+  | 'stream:read'
+  | 'alarms:operate'
+  | 'dead-letters:read'
+  | 'meters:replace';
+
+export interface Identity {
+  auth: 'on' | 'off';
+  keyId: string;
+  name: string;
+  role: Role;
+  permissions: Permission[];
+}
+
 export type MeterRole = 'influent' | 'recycled' | 'reject' | 'tap';
 export type SizeChannel = '0.3' | '0.5' | '1.0' | '5.0';
 
@@ -57,6 +79,9 @@ export interface Totals {
 export interface Tonnage {
   tonnes: number;
   asOf: string;
+  /** Tonnes per m³ of recycled water, and the recycled meters counted. */
+  densityTonnesPerM3: number;
+  meters: string[];
   provisional: boolean;
   coverage: number;
 }

@@ -1,7 +1,6 @@
 // @ts-check
 // A few DOM helpers for the live page: element building without innerHTML (data never becomes markup)
 // and writes that skip unchanged values, so screen readers and focus are not disturbed by every update.
-/* global document, HTMLElement */
 
 /**
  * @param {string} tag
@@ -27,6 +26,19 @@ export function byId(id) {
   const element = document.getElementById(id);
   if (!(element instanceof HTMLElement)) throw new Error(`the page has no #${id}`);
   return element;
+}
+
+/**
+ * The element with `id`, checked to be of `type` (a dialog, a form field…).
+ * @template {HTMLElement} T
+ * @param {string} id
+ * @param {new () => T} type
+ * @returns {T}
+ */
+export function typedById(id, type) {
+  const found = byId(id);
+  if (!(found instanceof type)) throw new Error(`#${id} is not a ${type.name}`);
+  return found;
 }
 
 /**

@@ -2,7 +2,6 @@
 // Says how old every figure is. A wall screen that froze looks exactly like a plant that is calm, so
 // each panel carries its age and turns STALE when no data has come for too long, and the page says
 // loudly when the connection is lost and when it will try again.
-/* global document */
 import { byId, setAttr, setText } from './dom.js';
 import { formatAge, formatTime } from './format.js';
 
@@ -15,21 +14,25 @@ export class PanelFreshness {
   /**
    * @param {string} panelId the section whose figures this covers
    * @param {number} staleAfterMs
+   * @param {() => boolean} isConnected whether the live stream is up
    */
-  constructor(panelId, staleAfterMs) {
+  constructor(panelId, staleAfterMs, isConnected) {
     this.panel = byId(panelId);
     this.label = byId(`${panelId}-fresh`);
     this.staleAfterMs = staleAfterMs;
+    this.isConnected = isConnected;
     /** @type {number | null} page clock, when data last arrived */
     this.lastAtMs = null;
   }
 
+  /** New data: said at once, not at the next second's render, so the label never lags the figures. */
   mark() {
     this.lastAtMs = Date.now();
+    this.render();
   }
 
-  /** @param {boolean} connected */
-  render(connected) {
+  render() {
+    const connected = this.isConnected();
     if (this.lastAtMs === null) {
       setText(this.label, connected ? 'waiting for data…' : 'no data: not connected');
       setAttr(this.panel, 'data-stale', connected ? null : 'true');
@@ -73,7 +76,7 @@ export class ConnectionIndicator {
     const { status, attempt, retryAtMs, lastMessageAtMs } = this.state;
     setAttr(this.pill, 'data-status', status);
     const retryIn = retryAtMs === null ? '' : Math.max(0, Math.ceil((retryAtMs - Date.now()) / 1000));
-    const pill = status === 'live' ? 'LIVE' : status === 'connecting' ? 'CONNECTING…' : `RECONNECTING${retryIn === '' ? '…' : ` in ${retryIn} s`}`;
+    const pill = status === 'live' ? 'LIVE' : status === 'connecting' ? 'CONNECTING…' : status === 'unauthorized' ? 'KEY REFUSED' : `RECONNECTING${retryIn === '' ? '…' : ` in ${retryIn} s`}`;
     setText(this.pill, pill);
     const showBanner = this.lostAtMs !== null && Date.now() - this.lostAtMs > BANNER_AFTER_MS;
     if (showBanner === this.banner.hidden) this.announce(showBanner ? 'Connection to the server lost: the figures are not current.' : 'Connection restored: the figures are live again.');
@@ -81,7 +84,8 @@ export class ConnectionIndicator {
     document.body.toggleAttribute('data-offline', showBanner);
     if (showBanner) {
       const since = lastMessageAtMs === null ? 'No live data has arrived yet' : `Last live data at ${formatTime(lastMessageAtMs)}, ${formatAge(Date.now() - lastMessageAtMs)} ago`;
-      setText(this.banner, `Connection to the server lost (attempt ${attempt}). ${since}: the figures below are not current. Reconnecting by itself.`);
+      const next = status === 'unauthorized' ? 'The server refused this page’s key: enter a key to reconnect.' : 'Reconnecting by itself.';
+      setText(this.banner, `Connection to the server lost (attempt ${attempt}). ${since}: the figures below are not current. ${next}`);
     }
   }
 }

@@ -2,11 +2,12 @@
 // The websocket client (protocol: api/streams/stream-protocol.ts). Subscribes with `after` = the last
 // event id it saw, so a reconnect replays what it missed; asks for a REST resync when the server says
 // the replay is incomplete; reconnects by itself with backoff; treats a silent socket as dead.
-/* global WebSocket, location, setTimeout, clearTimeout */
+// A browser cannot set headers on a WebSocket, so the key travels as a subprotocol (docs/security.md):
+// `k14.v1` first (the one the server echoes), then `k14.bearer.<key>`. A refused key closes with 4401.
 
 /** @typedef {import('./api-types').StreamEvent} StreamEvent */
 /** @typedef {import('./api-types').ServerMessage} ServerMessage */
-/** @typedef {'connecting' | 'live' | 'reconnecting'} StreamStatus */
+/** @typedef {'connecting' | 'live' | 'reconnecting' | 'unauthorized'} StreamStatus */
 /** @typedef {{ status: StreamStatus, attempt: number, retryAtMs: number | null, lastMessageAtMs: number | null }} StreamState */
 /** @typedef {'initial' | 'gap'} ResyncReason */
 
@@ -17,9 +18,16 @@
  * @property {(state: StreamState) => void} onState
  * @property {(reason: ResyncReason) => void} onResync state must be fetched again over REST
  * @property {number} silenceMs
+ * @property {() => string | null} key the API key to offer; null offers none (AUTH=off)
+ * @property {(key: string | null) => void} onUnauthorized the server refused this key (4401): call resume() once there is another
+ * @property {(code: string, message: string) => void} [onProtocolError] the server refused a message (say a channel the role may not read)
  * @property {string} [url]
  */
 
+const PROTOCOL = 'k14.v1';
+const BEARER_PREFIX = 'k14.bearer.';
+/** api/streams/stream-protocol.ts CloseCode.unauthorized */
+const CLOSE_UNAUTHORIZED = 4401;
 const BACKOFF_MS = [500, 1_000, 2_000, 5_000, 10_000, 20_000, 30_000];
 
 export class LiveStream {
@@ -56,9 +64,17 @@ export class LiveStream {
     this.socket = null;
   }
 
+  /** After a refused key: connects again at once, with the key now in place, resuming from the last event id. */
+  resume() {
+    if (this.stopped || this.socket) return;
+    this.attempt = 0;
+    this.connect();
+  }
+
   connect() {
     clearTimeout(this.retryTimer);
-    const socket = new WebSocket(this.url);
+    const key = this.options.key();
+    const socket = new WebSocket(this.url, key === null ? [PROTOCOL] : [PROTOCOL, `${BEARER_PREFIX}${key}`]);
     this.socket = socket;
     this.setState({ status: this.attempt === 0 ? 'connecting' : 'reconnecting', retryAtMs: null });
     socket.addEventListener('open', () => {
@@ -75,8 +91,14 @@ export class LiveStream {
       if (typeof message.data === 'string') this.receive(message.data);
     });
     // 'error' is always followed by 'close', where the retry is scheduled.
-    socket.addEventListener('close', () => {
-      if (socket === this.socket) this.scheduleRetry();
+    socket.addEventListener('close', (event) => {
+      if (socket !== this.socket) return;
+      if (event.code !== CLOSE_UNAUTHORIZED) return this.scheduleRetry();
+      // Retrying the same key would be refused again: wait for resume() with another.
+      clearTimeout(this.silenceTimer);
+      this.socket = null;
+      this.setState({ status: 'unauthorized', retryAtMs: null });
+      this.options.onUnauthorized(key);
     });
   }
 
@@ -121,6 +143,9 @@ export class LiveStream {
         return;
       case 'dropped':
         // The server closes right after this; the close handler reconnects with `after`.
+        return;
+      case 'error':
+        this.options.onProtocolError?.(message.code, message.message);
         return;
       default:
         return;

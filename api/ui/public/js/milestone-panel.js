@@ -2,6 +2,8 @@
 // The figures a PR team quotes: cumulative tonnes of water saved since commissioning, ticking live
 // between server updates at the recycled meters' current flow, the milestones crossed with their
 // dates, the next one with its projected date, and the equivalences that make a tonnage tangible.
+// Everything here is what a pr key may read: the density and the recycled meters come with the
+// tonnage, the flows with the `water` channel's kpis events, so the site (viewer and up) is optional.
 import { byId, h, part, setAttr, setText } from './dom.js';
 import { formatDate, formatMillions, formatNumber } from './format.js';
 
@@ -23,23 +25,30 @@ const MAX_EXTRAPOLATION_MS = 10 * 60_000;
 const SHOWN_CROSSINGS = 5;
 
 export class MilestonePanel {
-  /** @param {import('./api-types').Site} site */
-  constructor(site) {
-    this.density = site.water.densityTonnesPerM3;
-    this.commissioned = formatDate(site.commissionedAt);
-    this.recycledMeters = new Set(site.meters.filter((m) => m.role === 'recycled').map((m) => m.id));
+  /** @param {{ commissionedAt: string | null }} options null when the key may not read the site */
+  constructor({ commissionedAt }) {
+    /** Until the first tonnage says otherwise: water. */
+    this.density = 1;
+    /** @type {Set<string>} the meters the tonnage counts */
+    this.recycledMeters = new Set();
+    /** @type {Record<string, number>} the latest flow of each meter */
+    this.flows = {};
     /** @type {{ tonnes: number, atMs: number } | null} the server's figure, at the page's clock */
     this.base = null;
     this.tonnesPerMs = 0;
     this.shown = 0;
     /** @type {Milestones | null} */
     this.milestones = null;
-    setText(part(byId('milestones'), '.tonnage-since'), `water saved since commissioning, ${this.commissioned}: the recycled volume the campus did not buy as tap water`);
+    const since = commissionedAt === null ? 'since commissioning' : `since commissioning, ${formatDate(commissionedAt)}`;
+    setText(part(byId('milestones'), '.tonnage-since'), `water saved ${since}: the recycled volume the campus did not buy as tap water`);
   }
 
   /** @param {Tonnage} tonnage */
   showTonnage(tonnage) {
     this.base = { tonnes: tonnage.tonnes, atMs: Date.now() };
+    this.density = tonnage.densityTonnesPerM3;
+    this.recycledMeters = new Set(tonnage.meters);
+    this.showFlows(this.flows);
     // A figure from partial data is said to be one; quoting it is then a choice, not an accident.
     const provisional = tonnage.provisional || tonnage.coverage < 0.99;
     setAttr(byId('tonnage-quality'), 'hidden', provisional ? null : '');
@@ -48,10 +57,12 @@ export class MilestonePanel {
 
   /** @param {Record<string, number>} flowsM3PerHour the latest flow of each meter */
   showFlows(flowsM3PerHour) {
-    let m3PerHour = 0;
-    for (const [meterId, flow] of Object.entries(flowsM3PerHour)) if (this.recycledMeters.has(meterId)) m3PerHour += flow;
+    this.flows = { ...this.flows, ...flowsM3PerHour };
+    // Which meters count comes with the tonnage; until both it and their flows are known, say nothing.
+    const known = Object.entries(this.flows).filter(([meterId]) => this.recycledMeters.has(meterId));
+    const m3PerHour = known.reduce((sum, [, flow]) => sum + flow, 0);
     this.tonnesPerMs = (m3PerHour * this.density) / 3_600_000;
-    setText(byId('tonnage-rate'), `+${formatNumber(m3PerHour * this.density, 0)} t/h now`);
+    setText(byId('tonnage-rate'), known.length ? `+${formatNumber(m3PerHour * this.density, 0)} t/h now` : '');
   }
 
   /**

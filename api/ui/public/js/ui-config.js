@@ -1,28 +1,12 @@
 // @ts-check
-// What this screen shows and may do. Roles come with the security work; until then every user is an
-// operator. Hiding the buttons only tidies a viewer's screen (a PR wall display): the server is what
-// will enforce roles. `?role=viewer` in the address overrides the default for one screen.
-/* global location, URLSearchParams */
+// What this screen shows and may do, from the permissions of its API key (GET /api/auth/me; the roles
+// are api/auth/permissions.ts), and the page's timings. Hiding what a role may not use only tidies the
+// screen and spares it refusals: the server is what enforces roles.
 
-/** @typedef {'operator' | 'viewer'} Role */
-
-/** @type {readonly Role[]} */
-const ROLES = ['operator', 'viewer'];
-
-/**
- * @param {string} search location.search
- * @returns {Role | undefined}
- */
-function roleFrom(search) {
-  const asked = new URLSearchParams(search).get('role');
-  return ROLES.find((role) => role === asked);
-}
+/** @typedef {import('./api-types').Identity} Identity */
+/** @typedef {import('./api-types').Permission} Permission */
 
 export const uiConfig = Object.freeze({
-  /** @type {Role} */
-  role: roleFrom(location.search) ?? 'operator',
-  /** Channels of the websocket this page follows (api/streams/channel-pattern.ts). */
-  channels: ['alarms', 'water', 'samples:*'],
   /** No water event for this long: the live figures are marked stale (meters report every few seconds). */
   waterStaleAfterMs: 60_000,
   /** Particle samples are this many counter intervals late: the room figures are marked stale. */
@@ -37,9 +21,23 @@ export const uiConfig = Object.freeze({
 });
 
 /**
- * Whether the screen offers acknowledge and shelve.
- * @param {{ role: Role }} config
+ * @typedef {object} Access
+ * @property {boolean} operate acknowledge and shelve alarms (`alarms:operate`)
+ * @property {boolean} telemetry the site, rooms, samples and alarms (`telemetry:read`)
+ * @property {boolean} liveWater water KPIs, flows and the 24 h series (`water:read`)
+ * @property {boolean} totals calendar totals, tonnage and milestones (`water:totals`)
+ * @property {string[]} channels the websocket channels to follow (api/streams/channel-pattern.ts)
  */
-export function canOperate(config) {
-  return config.role === 'operator';
+
+/**
+ * What the key's permissions let this screen show. A role without `telemetry:read` (pr) may read
+ * only the `water` channel on the websocket; asking for more earns a FORBIDDEN error message.
+ * @param {Identity} identity
+ * @returns {Access}
+ */
+export function accessOf(identity) {
+  const has = (/** @type {Permission} */ permission) => identity.permissions.includes(permission);
+  const telemetry = has('telemetry:read');
+  const channels = !has('stream:read') ? [] : telemetry ? ['alarms', 'water', 'samples:*'] : ['water'];
+  return { operate: has('alarms:operate'), telemetry, liveWater: has('water:read'), totals: has('water:totals'), channels };
 }

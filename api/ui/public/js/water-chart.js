@@ -1,7 +1,6 @@
 // @ts-check
 // The last 24 h of recycling rate and recycled share, hourly, as a small hand-drawn SVG line chart
 // with the reference values as dashed lines: no chart library, so the first load stays small.
-/* global document, getComputedStyle, ResizeObserver */
 import { formatHourMinute, formatPercent } from './format.js';
 import { REFERENCES } from './water-panel.js';
 

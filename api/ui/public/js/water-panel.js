@@ -1,9 +1,9 @@
 // @ts-check
 // The water figures a facility engineer watches: live recycling rate and recycled share against the
-// K14 reference values (55 % phase 1, 70 % phase 2; a 2/3 campus share), flows per meter role, and
-// today's and this month's totals (local calendar days, Asia/Taipei).
+// K14 reference values (55 % phase 1, 70 % phase 2; a 2/3 campus share) and flows per meter role.
+// The calendar totals beside them are water-totals.js (a pr key reads those, not these).
 import { byId, h, part, setAttr, setText } from './dom.js';
-import { formatDate, formatNumber, formatPercent } from './format.js';
+import { formatNumber, formatPercent } from './format.js';
 
 /** @typedef {import('./api-types').Site} Site */
 /** @typedef {import('./api-types').WaterReport} WaterReport */
@@ -85,23 +85,6 @@ export class WaterPanel {
   }
 
   /**
-   * @param {(WaterReport & { label: string }) | undefined} day
-   * @param {(WaterReport & { label: string }) | undefined} month
-   */
-  showTotals(day, month) {
-    const table = byId('water-totals');
-    const dayHead = part(table, 'thead [data-col="day"]');
-    setText(dayHead, 'Today');
-    setAttr(dayHead, 'title', day ? formatDate(day.from ?? Date.now()) : null);
-    setText(part(table, 'thead [data-col="month"]'), month ? monthLabel(month.label) : 'This month');
-    for (const [column, report] of /** @type {const} */ ([['day', day], ['month', month]])) {
-      for (const role of ROLES) setText(part(table, `[data-row="${role}"] [data-col="${column}"]`), report ? `${formatNumber(report.plant.volumesM3[role])} m³` : '–');
-      setText(part(table, `[data-row="rate"] [data-col="${column}"]`), report ? formatPercent(report.plant.recyclingRate.value) : '–');
-      setText(part(table, `[data-row="share"] [data-col="${column}"]`), report ? formatPercent(report.plant.recycledShare.value) : '–');
-    }
-  }
-
-  /**
    * @param {HTMLElement} tile
    * @param {HTMLElement} fill
    * @param {Ratio} ratio
@@ -177,11 +160,4 @@ function shareVerdict(value) {
   const delta = (value - REFERENCES.share) * 100;
   const level = delta >= -1 ? 'good' : delta >= -10 ? 'fair' : 'low';
   return { text: `${delta >= 0 ? '+' : '−'}${formatNumber(Math.abs(delta), 1)} pt against the 2/3 reference`, level };
-}
-
-/** @param {string} label "2026-11" */
-function monthLabel(label) {
-  const [year, month] = label.split('-').map(Number);
-  if (!year || !month) return label;
-  return new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(year, month - 1, 15));
 }
