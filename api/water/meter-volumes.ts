@@ -6,6 +6,8 @@ import { HOUR_MS } from '../../core/domain/water/rollup.ts';
 import { nextPeriodStart } from '../../core/domain/water/local-calendar.ts';
 import { planWindow, type RollupWatermarks, type WindowPiece } from '../../core/domain/water/window-plan.ts';
 import type { TelemetryStore, TimeRange } from '../../core/ports/telemetry-store.ts';
+import type { MeterReading } from '../../core/domain/readings.ts';
+import type { ReadingsAcross } from './raw-readings-cache.ts';
 
 export interface MeterWindowVolume {
   readonly meterId: string;
@@ -16,6 +18,8 @@ export interface MeterWindowVolume {
 
 export interface VolumeSources {
   readonly store: TelemetryStore;
+  /** Raw readings for the edges; a cache may stand in front of readingsAcross(store, …). */
+  readonly readingsAcross: ReadingsAcross;
   /** Sums of rollups; a cache may stand in front of store.sumRollups. */
   readonly sumRollups: TelemetryStore['sumRollups'];
   readonly watermarks: () => Promise<RollupWatermarks>;
@@ -56,11 +60,15 @@ async function rollupVolumes(sources: VolumeSources, piece: WindowPiece, meterId
   return sums.map((s) => ({ meterId: s.meterId, volumeMl: s.volumeMl, coveredMs: s.coveredMs, unexplainedResets: s.unexplainedResets }));
 }
 
+/** A meter's readings in a range and the nearest one on either side: what an exact volume needs. */
+export async function readingsAcross(store: TelemetryStore, meterId: string, range: TimeRange): Promise<MeterReading[]> {
+  const [inside, bounds] = await Promise.all([store.readMeterReadings(meterId, range), store.boundingMeterReadings(meterId, range)]);
+  return orderedReadings([...(bounds.before ? [bounds.before] : []), ...inside, ...(bounds.after ? [bounds.after] : [])]);
+}
+
 /** A meter's exact volume over a window from its raw readings, including the readings just outside. */
 export async function rawVolume(sources: VolumeSources, meter: MeterConfig, piece: Pick<WindowPiece, 'fromMs' | 'toMs'>): Promise<MeterWindowVolume> {
-  const range = { fromMs: piece.fromMs, toMs: piece.toMs };
-  const [inside, bounds] = await Promise.all([sources.store.readMeterReadings(meter.id, range), sources.store.boundingMeterReadings(meter.id, range)]);
-  const readings = orderedReadings([...(bounds.before ? [bounds.before] : []), ...inside, ...(bounds.after ? [bounds.after] : [])]);
+  const readings = await sources.readingsAcross(meter.id, { fromMs: piece.fromMs, toMs: piece.toMs });
   const segments = volumeSegments(readings, { hasTotalizer: meter.hasTotalizer, totalizerWrapM3: meter.totalizerWrapM3, replacements: sources.replacementsOf(meter.id) });
   const window = volumeInWindow(segments, piece.fromMs, piece.toMs, sources.coverageGapMs);
   return { meterId: meter.id, volumeMl: window.volumeMl, coveredMs: window.coveredMs, unexplainedResets: window.unexplainedResetsAtMs.length };

@@ -2,9 +2,10 @@
 // re-rolls the trailing hours every run so late readings land, and is idempotent (rollups overwrite).
 import type { MeterConfig, SiteConfig } from '../../core/domain/site/site-schema.ts';
 import { nextPeriodStart, periodStart } from '../../core/domain/water/local-calendar.ts';
-import { orderedReadings, volumeSegments, type MeterReplacement } from '../../core/domain/water/meter-volume.ts';
+import { volumeSegments, type MeterReplacement } from '../../core/domain/water/meter-volume.ts';
 import { dailyRollups, hourlyRollups, HOUR_MS, type MeterRollup } from '../../core/domain/water/rollup.ts';
 import type { TelemetryStore, TimeRange } from '../../core/ports/telemetry-store.ts';
+import { readingsAcross } from './meter-volumes.ts';
 
 const CHUNK_MS = 30 * 24 * HOUR_MS;
 
@@ -47,8 +48,7 @@ async function meterHours(options: RollupJobOptions, meter: MeterConfig, range: 
   const fromMs = Math.max(range.fromMs, installedAt);
   if (fromMs >= range.toMs) return [];
   const window = { fromMs, toMs: range.toMs };
-  const [inside, bounds] = await Promise.all([options.store.readMeterReadings(meter.id, window), options.store.boundingMeterReadings(meter.id, window)]);
-  const readings = orderedReadings([...(bounds.before ? [bounds.before] : []), ...inside, ...(bounds.after ? [bounds.after] : [])]);
+  const readings = await readingsAcross(options.store, meter.id, window);
   const segments = volumeSegments(readings, { hasTotalizer: meter.hasTotalizer, totalizerWrapM3: meter.totalizerWrapM3, replacements: options.replacementsOf(meter.id) });
   return hourlyRollups(meter, segments, fromMs, range.toMs, options.site.water.coverageGapMinutes * 60_000);
 }

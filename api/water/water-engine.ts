@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { SiteConfig } from '../../core/domain/site/site-schema.ts';
 import type { TelemetryStore } from '../../core/ports/telemetry-store.ts';
+import { milestoneReport } from './milestone-service.ts';
 import { WaterScheduler, type MilestoneEvent } from './water-scheduler.ts';
 import { WaterService } from './water-service.ts';
 
@@ -22,7 +23,9 @@ export function createWaterEngine(options: { store: TelemetryStore; site: SiteCo
     clock,
     logger: options.logger,
     replacementsOf: service.sources.replacementsOf,
-    currentTonnes: async () => (await service.tonnage()).tonnes,
+    // Through the milestone report, so its crossings (the costly part) are recomputed here, right
+    // after the rollups changed, rather than by the first request that asks.
+    currentTonnes: async () => (await milestoneReport(service)).currentTonnes,
     stepTonnes: options.site.water.milestoneStepTonnes,
     afterRollups: () => service.invalidateCaches(),
     onMilestone: (event) => {

@@ -2,11 +2,12 @@
 // and milestones, all from exact per-meter volumes (rollups inside, raw readings at the edges).
 import type { SiteConfig } from '../../core/domain/site/site-schema.ts';
 import { periodsBetween, type CalendarPeriod } from '../../core/domain/water/local-calendar.ts';
-import { orderedReadings, volumeSegments, type MeterReplacement } from '../../core/domain/water/meter-volume.ts';
+import { volumeSegments, type MeterReplacement } from '../../core/domain/water/meter-volume.ts';
 import type { MeterResetAlarm } from './live-water.ts';
 import { mlToTonnes } from '../../core/domain/water/volume-units.ts';
 import type { RecordedMeterReplacement, TelemetryStore, TimeRange } from '../../core/ports/telemetry-store.ts';
-import { meterVolumes, type VolumeSources } from './meter-volumes.ts';
+import { meterVolumes, readingsAcross, type VolumeSources } from './meter-volumes.ts';
+import { RawReadingsCache } from './raw-readings-cache.ts';
 import { RollupCache } from './rollup-cache.ts';
 import { activeMeters, buildWaterReport, roleVolumes, type WaterReport } from './water-report.ts';
 
@@ -35,12 +36,15 @@ export class WaterService {
   replacementsVersion = 0;
   readonly sources: VolumeSources;
   private readonly cache: RollupCache;
+  private readonly rawCache: RawReadingsCache;
 
   constructor(private readonly options: WaterServiceOptions) {
     const { site } = options;
     this.cache = new RollupCache(options.store, site.timezone, options.clock);
+    this.rawCache = new RawReadingsCache((meterId, range) => readingsAcross(options.store, meterId, range), options.clock);
     this.sources = {
       store: options.store,
+      readingsAcross: this.rawCache.readingsAcross,
       sumRollups: (query) => this.cache.sumRollups(query),
       watermarks: () => this.cache.watermarks(),
       timeZone: site.timezone,
@@ -54,9 +58,10 @@ export class WaterService {
     for (const r of await this.options.store.listMeterReplacements()) this.replacements.set(r.meterId, [...(this.replacements.get(r.meterId) ?? []), r]);
   }
 
-  /** After a rollup run or a recorded replacement: cached sums and watermarks are out of date. */
+  /** After a rollup run or a recorded replacement: cached sums, watermarks and raw edges are out of date. */
   invalidateCaches(): void {
     this.cache.invalidate();
+    this.rawCache.invalidate();
   }
 
   async recordReplacement(replacement: RecordedMeterReplacement): Promise<void> {
@@ -121,12 +126,11 @@ export class WaterService {
   async meterResets(range: TimeRange): Promise<MeterResetAlarm[]> {
     const resets: MeterResetAlarm[] = [];
     for (const meter of activeMeters(this.options.site, range).filter((m) => m.hasTotalizer)) {
-      const [inside, bounds] = await Promise.all([this.options.store.readMeterReadings(meter.id, range), this.options.store.boundingMeterReadings(meter.id, range)]);
-      const readings = orderedReadings([...(bounds.before ? [bounds.before] : []), ...inside]);
+      const readings = await readingsAcross(this.options.store, meter.id, range);
       const segments = volumeSegments(readings, { hasTotalizer: true, totalizerWrapM3: meter.totalizerWrapM3, replacements: this.sources.replacementsOf(meter.id) });
       segments.forEach((segment, i) => {
         const after = readings[i + 1]!;
-        if (segment.method === 'unexplained_reset' && after.tsMs >= range.fromMs) {
+        if (segment.method === 'unexplained_reset' && after.tsMs >= range.fromMs && after.tsMs < range.toMs) {
           resets.push({ meterId: meter.id, atMs: after.tsMs, beforeM3: readings[i]!.totalizerM3!, afterM3: after.totalizerM3! });
         }
       });
