@@ -5,6 +5,7 @@
 //   npm run dead-letters -- replay [--reason unknown_meter] [--id <id>]
 import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
+import { readPemFile } from '../core/adapters/mqtt/pem-file.ts';
 import { openStore } from '../core/adapters/open-store.ts';
 import { loadConfig } from '../core/config/app-config.ts';
 import { DEAD_LETTER_REASONS, type DeadLetterReason } from '../core/domain/dead-letter.ts';
@@ -29,8 +30,9 @@ async function main(): Promise<void> {
       }
       return;
     }
-    const { username, password } = config.mqtt;
-    const client = await mqtt.connectAsync(config.mqtt.url, { clientId: `k14-dead-letter-replay-${process.pid}`, username, password });
+    const { username, password, caFile } = config.mqtt;
+    const ca = caFile ? { ca: readPemFile(caFile, 'MQTT CA certificate') } : {};
+    const client = await mqtt.connectAsync(config.mqtt.url, { clientId: `k14-dead-letter-replay-${process.pid}`, username, password, ...ca });
     try {
       const outcome = await replayDeadLetters({ client, store, reason, id: values.id });
       process.stdout.write(`replayed ${outcome.replayed} dead letter(s); ${outcome.skippedTruncated} truncated one(s) cannot be replayed and stay pending\n`);

@@ -18,6 +18,7 @@ runMain(logger, async ({ started }) => {
     logger,
     username: config.mqtt.username,
     password: config.mqtt.password,
+    caFile: config.mqtt.caFile,
   });
   await simulator.start();
   started({ name: 'simulator', stop: () => simulator.stop() });

@@ -2,6 +2,7 @@
 // do (device topic, device payload, QoS 1), driven by the pure plant and cleanroom models.
 import type { AppConfig } from '../core/config/app-config.ts';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
+import { readPemFile } from '../core/adapters/mqtt/pem-file.ts';
 import type { Logger } from 'pino';
 import { devicePayloadOf, deviceTopicOf } from '../core/domain/messages/device-message.ts';
 import type { Reading } from '../core/domain/readings.ts';
@@ -27,6 +28,8 @@ export interface SimulatorOptions {
   readonly clientId?: string;
   readonly username?: string;
   readonly password?: string;
+  /** PEM file of the CA that signed the broker's certificate, for an mqtts:// url. */
+  readonly caFile?: string;
   /** Timestamps and intervals come from here (epoch ms). */
   readonly clock?: () => number;
   /** Mean time between chance cleanroom excursions per room; 0 turns them off. */
@@ -153,7 +156,7 @@ export class Simulator {
   }
 
   private connectOptions(): IClientOptions {
-    const { clientId, username, password } = this.options;
+    const { clientId, username, password, caFile } = this.options;
     return {
       // Never the ingest's id: a second client with the same id would take over its session.
       clientId: clientId ?? `k14-simulator-${process.pid}-${this.clock().toString(36)}`,
@@ -162,6 +165,7 @@ export class Simulator {
       connectTimeout: 10_000,
       ...(username ? { username } : {}),
       ...(password ? { password } : {}),
+      ...(caFile ? { ca: readPemFile(caFile, 'MQTT CA certificate') } : {}),
     };
   }
 

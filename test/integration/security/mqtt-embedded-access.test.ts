@@ -11,6 +11,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../../core/adapters/mqtt/embedded-broker.ts';
 import { provisionEmbeddedCredentials, type EmbeddedCredentials } from '../../../core/adapters/mqtt/embedded-credentials.ts';
 import { identitiesFor } from '../../../core/domain/mqtt-access/identities.ts';
+import { Simulator } from '../../../simulators/simulator.ts';
+import pino from 'pino';
 import { k14Site } from '../../fixtures/site.ts';
 import { makeThrowawayCa, type ThrowawayCa } from './throwaway-ca.ts';
 import { ClientPool, closed, counterMessage, meterMessage, startIngestAs, storedFor, waitForCount, waitForMeterFlow, type IngestOnBroker } from './mqtt-security-fixture.ts';
@@ -114,6 +116,20 @@ describe('logging in to the embedded broker', () => {
     await expect(pool.connect(tlsUrl, { ...login('meter/inf-z1'), ca: readFileSync(ca.caCertFile) })).resolves.toBeDefined();
     await expect(pool.connect(tlsUrl, login('meter/inf-z1'))).rejects.toThrow(/self[- ]signed|unable to (get|verify)/i);
     await expect(pool.connect(tlsUrl, { ...login('meter/inf-z1'), password: 'wrong', ca: readFileSync(ca.caCertFile) })).rejects.toThrow(REFUSED_LOGIN);
+  });
+
+  it('carries the simulator’s readings when it is given the CA file (MQTT_CA_FILE), and refuses it without', async () => {
+    const simulatorOver = (caFile?: string) =>
+      new Simulator({ url: broker.tlsUrl ?? '', site, logger: pino({ level: 'silent' }), username: 'simulator', password: credentials.passwordOf('simulator'), meterIntervalMs: 100, ...(caFile ? { caFile } : {}) });
+    await expect(simulatorOver().start()).rejects.toThrow(/self[- ]signed|unable to (get|verify)/i);
+    const simulator = simulatorOver(ca.caCertFile);
+    const before = (await storedFor(ingest.store, { meterId: 'rec-z1' })).readings;
+    await simulator.start();
+    try {
+      await expect.poll(async () => (await storedFor(ingest.store, { meterId: 'rec-z1' })).readings, { timeout: 10_000 }).toBeGreaterThan(before);
+    } finally {
+      await simulator.stop();
+    }
   });
 });
 
