@@ -16,6 +16,7 @@ import { MetricsRegistry } from './core/observability/metrics.ts';
 import { orExit, runMain } from './core/runtime/run-main.ts';
 import { ApiService } from './api/api-service.ts';
 import { authOffNotice, initialAdminKeyNotice } from './api/auth/initial-admin-key.ts';
+import { opsRelayClientId } from './api/ops/ops-alarm-relay.ts';
 import { IngestService } from './ingest/ingest-service.ts';
 import { Simulator, simulatorOptions } from './simulators/simulator.ts';
 
@@ -113,6 +114,7 @@ async function startBroker(mqtt: EmbeddedMqttConfig, site: SiteConfig): Promise<
           reservedClientIds: new Map([
             [config.mqtt.clientId, SERVICE_USERNAMES.ingest],
             [config.mqtt.apiClientId, SERVICE_USERNAMES.api],
+            [opsRelayClientId(config.mqtt.apiClientId), SERVICE_USERNAMES.api],
           ]),
         })
       : undefined;

@@ -17,6 +17,7 @@ import { buildApi } from './build-api.ts';
 import { AlarmManager } from './cleanroom/alarm-manager.ts';
 import { transitionJson } from './routes/cleanroom/index.ts';
 import { LiveConsumer } from './live/live-consumer.ts';
+import { OpsAlarmRelay, opsRelayClientId } from './ops/ops-alarm-relay.ts';
 import { EventHub } from './streams/event-hub.ts';
 import { FileEventLog } from './streams/file-event-log.ts';
 import { GrafanaLivePush } from './streams/grafana-live-push.ts';
@@ -43,6 +44,7 @@ export class ApiService {
   private alarms: AlarmManager | undefined;
   private liveWater: LiveWater | undefined;
   private consumer: LiveConsumer | undefined;
+  private opsRelay: OpsAlarmRelay | undefined;
   private api: Api | undefined;
   private grafanaLive: GrafanaLivePush | undefined;
   private apiKeys: ApiKeyStore | undefined;
@@ -96,6 +98,12 @@ export class ApiService {
       ],
     });
     await this.consumer.start();
+    this.opsRelay = new OpsAlarmRelay({
+      mqtt: { ...config.mqtt, url: this.options.mqttUrl, clientId: opsRelayClientId(config.mqtt.apiClientId) },
+      logger: logger.child({ component: 'ops-alarms' }),
+      onChange: (alarm) => this.hub.publish('alarms', 'ops', alarm),
+    });
+    await this.opsRelay.start();
     const { security } = config;
     if (security.auth === 'on') {
       this.apiKeys = openSqliteApiKeyStore(security.keysFile);
@@ -104,7 +112,7 @@ export class ApiService {
     }
     this.api = await buildApi(
       { security },
-      { store, site, water: water.service, alarms, alarmStore, hub: this.hub, registry: this.options.registry, logger: logger.child({ component: 'http' }), clock, apiKeys: this.apiKeys },
+      { store, site, water: water.service, alarms, alarmStore, opsAlarms: this.opsRelay, hub: this.hub, registry: this.options.registry, logger: logger.child({ component: 'http' }), clock, apiKeys: this.apiKeys },
     );
     return this.api.listen({ host: config.http.host, port: config.http.port });
   }
@@ -112,6 +120,7 @@ export class ApiService {
   async stop(): Promise<void> {
     await this.api?.close();
     await this.consumer?.stop();
+    await this.opsRelay?.stop();
     this.liveWater?.stop();
     await this.alarms?.stop();
     await this.grafanaLive?.stop();

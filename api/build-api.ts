@@ -13,6 +13,7 @@ import { authRoutes } from './routes/auth/index.ts';
 import { cleanroomRoutes } from './routes/cleanroom/index.ts';
 import { deadLetterRoutes } from './routes/dead-letters/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
+import { opsRoutes } from './routes/ops/index.ts';
 import { readingRoutes } from './routes/readings/index.ts';
 import { siteRoutes } from './routes/site/index.ts';
 import { streamRoutes } from './streams/stream-routes.ts';
@@ -38,7 +39,7 @@ export async function buildApi(options: ApiOptions, deps: ApiDeps): Promise<Api>
   await app.register(authPlugin, { auth: authSettings, clock: deps.clock ?? Date.now, allowedOrigins: corsOrigins });
   installErrorHandler(app, app.hasDecorator('rateLimit') ? app.rateLimit() : undefined);
   await app.register(openApiPlugin);
-  for (const routes of [healthRoutes, authRoutes, siteRoutes, readingRoutes, deadLetterRoutes, waterRoutes, cleanroomRoutes]) await app.register(routes, { deps });
+  for (const routes of [healthRoutes, authRoutes, siteRoutes, readingRoutes, deadLetterRoutes, waterRoutes, cleanroomRoutes, opsRoutes]) await app.register(routes, { deps });
   await app.register(streamRoutes, { hub: deps.hub, registry: deps.registry, clock: deps.clock, authorize: streamAccess });
   // The live page (api/ui) registers here. Its routes (`/`, `/ui/*`) lie outside /api, so they are
   // public without declaring anything: the page holds no data and asks for a key (docs/security.md).

@@ -6,6 +6,7 @@ import type { TelemetryStore } from '../core/ports/telemetry-store.ts';
 import type { AlarmStore } from '../core/ports/alarm-store.ts';
 import type { ApiKeyStore } from './auth/sqlite-api-key-store.ts';
 import type { AlarmManager } from './cleanroom/alarm-manager.ts';
+import type { OpsAlarmBoard } from './ops/ops-alarm-relay.ts';
 import type { EventHub } from './streams/event-hub.ts';
 import type { WaterService } from './water/water-service.ts';
 
@@ -25,6 +26,8 @@ export interface ApiDeps {
   readonly alarmStore: AlarmStore;
   readonly hub: EventHub;
   readonly readiness?: readonly ReadinessCheck[];
+  /** Ingest's operational alarms relayed over MQTT; GET /api/ops/alarms lists none without it. */
+  readonly opsAlarms?: OpsAlarmBoard;
   /** Where API keys are verified; required unless the API is built with auth off. */
   readonly apiKeys?: ApiKeyStore;
   /** Epoch ms; Date.now unless a test fixes time. */

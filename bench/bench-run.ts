@@ -52,6 +52,7 @@ export class BenchRun {
       influxd: () => this.shared('influxd', () => this.started(startInfluxd({ database: 'k14_bench' }))),
       shared: (key, create) => this.shared(key, create),
       profile: (name, work) => this.profiler.profile(`${section}-${name}`, work),
+      profileArgs: (name) => this.profiler.childArgs(`${section}-${name}`),
       onCleanup: (cleanup) => this.cleanups.push(cleanup),
     };
   }

@@ -58,6 +58,12 @@ export interface BenchContext {
    * bench/results/profiles/<section>-<name>.cpuprofile; otherwise it just runs `work`.
    */
   profile<T>(name: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * Node flags for a process under test that the section starts itself (ingest, the naive consumer):
+   * with --cpu-prof it writes into bench/results/profiles/<section>-<name>/ when it exits (one file per
+   * thread, the main thread's the largest); else [].
+   */
+  profileArgs(name: string): string[];
   /** Runs at the end, last registered first. */
   onCleanup(cleanup: () => Promise<void> | void): void;
 }

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 export interface CpuProfiler {
   /** Runs `work`; when profiling is on, writes `<name>.cpuprofile` of this process meanwhile. */
   profile<T>(name: string, work: () => Promise<T>): Promise<T>;
+  /** Node flags that make a child process profile itself into `<name>.cpuprofile` until it exits. */
+  childArgs(name: string): string[];
   /** The files written so far. */
   readonly files: readonly string[];
 }
@@ -18,6 +20,15 @@ export function createCpuProfiler(enabled: boolean, log: (message: string) => vo
   let session: Session | undefined;
   return {
     files,
+    childArgs(name) {
+      if (!enabled) return [];
+      // A folder per child: node writes one profile per thread (tsx adds a loader thread) under
+      // default names; the main thread's is the largest file.
+      const childDir = `${dir}${name.replace(/[^A-Za-z0-9_.-]+/g, '-')}`;
+      mkdirSync(childDir, { recursive: true });
+      files.push(childDir);
+      return ['--cpu-prof', `--cpu-prof-dir=${childDir}`, '--cpu-prof-interval=200'];
+    },
     async profile(name, work) {
       // Nested or concurrent profiles share one session; only the outermost records.
       if (!enabled || session) return work();

@@ -24,6 +24,7 @@ function formatNumber(value: number | null, unit: string): string {
   if (value === null || !Number.isFinite(value)) return '–';
   if (unit === 'ms') return value < 10 ? value.toFixed(2) : value.toFixed(1);
   if (unit === 's') return value.toFixed(1);
+  if (unit === '×') return value.toFixed(2);
   return Math.round(value).toLocaleString('en-US');
 }
 

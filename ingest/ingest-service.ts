@@ -15,6 +15,7 @@ import { CursorDrainer } from './journal/cursor-drainer.ts';
 import { Journal } from './journal/journal.ts';
 import { livePublisherSink } from './live-publisher.ts';
 import { installIntake, type Intake } from './mqtt-intake.ts';
+import { DEFAULT_OPS_CONFIG, OpsMonitor, type OpsConfig } from './ops/ops-monitor.ts';
 import { storeSink } from './store-writer.ts';
 
 const LIVE_BATCH_MAX = 500;
@@ -32,6 +33,8 @@ export interface IngestOptions {
   readonly livePublish?: boolean;
   readonly clock?: () => number;
   readonly connectTimeoutMs?: number;
+  /** Operational alarms (store backlog, session lost, seq gaps); defaults: DEFAULT_OPS_CONFIG. */
+  readonly ops?: OpsConfig;
 }
 
 export class IngestService {
@@ -40,9 +43,13 @@ export class IngestService {
   private client: MqttClient | undefined;
   private intake: Intake | undefined;
   private drainers: CursorDrainer[] = [];
+  /** Operational alarms and seq-gap counts (GET /ops on ingest's HTTP port). */
+  readonly ops: OpsMonitor;
 
   constructor(private readonly options: IngestOptions) {
     this.metrics = createIngestMetrics(options.registry);
+    const clock = options.clock ?? Date.now;
+    this.ops = new OpsMonitor({ source: options.mqtt.clientId, config: options.ops ?? DEFAULT_OPS_CONFIG, registry: options.registry, logger: options.logger, clock });
   }
 
   async start(): Promise<void> {
@@ -57,7 +64,7 @@ export class IngestService {
     this.client = client;
     disableNagle(client);
     const nextDeadLetterId = deadLetterIdSource();
-    this.intake = installIntake({ client, journal, site: indexSite(options.site), limits: options.validation, clock, nextDeadLetterId, metrics, logger });
+    this.intake = installIntake({ client, journal, site: indexSite(options.site), limits: options.validation, clock, nextDeadLetterId, metrics, logger, onAppended: (records) => this.ops.observeRecords(records) });
     this.watchSession(client);
 
     const storeWriter = new CursorDrainer({
@@ -73,6 +80,13 @@ export class IngestService {
       this.drainers.push(new CursorDrainer({ journal, cursorName: 'live', sink: livePublisherSink(client, metrics), batchMax: LIVE_BATCH_MAX, flushMs: 0, logger }));
     }
     this.registerGauges(journal, storeWriter, clock);
+    this.ops.start({
+      oldestPendingAt: () => storeWriter.oldestPendingReceivedAt,
+      publish: (topic, payload) =>
+        client.publish(topic, payload, { qos: 1, retain: true }, (error) => {
+          if (error) logger.warn({ err: error, topic }, 'ops alarm not published');
+        }),
+    });
     for (const drainer of this.drainers) drainer.start();
     await waitForConnect(client, options.mqtt.url, options.connectTimeoutMs ?? 15_000);
     logger.info({ url: options.mqtt.url, clientId: options.mqtt.clientId }, 'ingest connected');
@@ -81,6 +95,7 @@ export class IngestService {
   /** Stops acknowledging, drains the journal into the store (up to drainTimeoutMs), then closes. */
   async stop(drainTimeoutMs = 20_000): Promise<void> {
     this.intake?.close();
+    this.ops.stop();
     await Promise.all(this.drainers.map((d) => d.stop(drainTimeoutMs)));
     await this.client?.endAsync(true);
     this.journal?.close();
@@ -94,6 +109,7 @@ export class IngestService {
     const filters = [METER_TOPIC_FILTER, COUNTER_TOPIC_FILTER].map((f) => (mqttOptions.shareGroup ? `$share/${mqttOptions.shareGroup}/${f}` : f));
     let connectedBefore = false;
     client.on('connect', (connack) => {
+      this.ops.onConnack(connack.sessionPresent === true);
       if (!connack.sessionPresent) {
         if (connectedBefore) {
           this.metrics.sessionLost.inc();

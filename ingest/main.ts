@@ -1,5 +1,5 @@
-// Ingest as its own process (docker-compose, fault tests): MQTT → journal → store, with /health and
-// /metrics on INGEST_HTTP_PORT.
+// Ingest as its own process (docker-compose, fault tests): MQTT → journal → store, with /health,
+// /metrics and the operational alarms (/ops) on INGEST_HTTP_PORT.
 import { createServer } from 'node:http';
 import { openStore } from '../core/adapters/open-store.ts';
 import { loadConfig } from '../core/config/app-config.ts';
@@ -8,6 +8,7 @@ import { createLogger } from '../core/observability/logger.ts';
 import { MetricsRegistry } from '../core/observability/metrics.ts';
 import { orExit, runMain } from '../core/runtime/run-main.ts';
 import { IngestService } from './ingest-service.ts';
+import { ingestHttpHandler } from './ops/ingest-http.ts';
 
 const config = orExit('ingest', () => loadConfig());
 const logger = createLogger(config.logLevel, 'ingest');
@@ -21,11 +22,7 @@ runMain(logger, async ({ started }) => {
   await ingest.start();
   started({ name: 'ingest', stop: () => ingest.stop() });
 
-  const server = createServer((request, response) => {
-    if (request.url === '/metrics') response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(registry.render());
-    else if (request.url === '/health') response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-    else response.writeHead(404).end();
-  });
+  const server = createServer(ingestHttpHandler({ registry, ops: () => ingest.ops }));
   await new Promise<void>((resolve) => server.listen(config.ingestHttpPort, config.http.host, resolve));
   started({ name: 'http', stop: () => new Promise((resolve) => server.close(() => resolve())) });
   logger.info({ mqtt: config.mqtt.url, store: config.store.kind, metrics: `http://${config.http.host}:${config.ingestHttpPort}/metrics` }, 'ingest running');

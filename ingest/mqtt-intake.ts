@@ -21,6 +21,8 @@ export interface IntakeOptions {
   readonly nextDeadLetterId: (receivedAtMs: number) => string;
   readonly metrics: IngestMetrics;
   readonly logger: Logger;
+  /** Called with the records of each message once they are in the journal (hot path: keep it cheap). */
+  readonly onAppended?: (records: readonly JournalRecord[]) => void;
 }
 
 export interface Intake {
@@ -48,6 +50,12 @@ export function installIntake(options: IntakeOptions): Intake {
       }, APPEND_RETRY_MS);
       retryTimers.add(timer);
       return;
+    }
+    // An observer's failure must never hold the acknowledgement of a journalled message.
+    try {
+      options.onAppended?.(records);
+    } catch (error) {
+      logger.error({ err: error }, 'journal append observer failed');
     }
     ack();
   };

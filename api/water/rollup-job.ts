@@ -8,6 +8,12 @@ import type { TelemetryStore, TimeRange } from '../../core/ports/telemetry-store
 import { readingsAcross } from './meter-volumes.ts';
 
 const CHUNK_MS = 30 * 24 * HOUR_MS;
+/**
+ * Meters rolled together: a first start on a site of hundreds of meters commissioned years ago
+ * catches up a decade of hours, and one 30-day chunk of every meter at once would hold hundreds of
+ * thousands of rollups in memory.
+ */
+const METERS_PER_GROUP = 32;
 
 export interface RollupJobOptions {
   readonly store: TelemetryStore;
@@ -35,12 +41,20 @@ export async function runRollups(options: RollupJobOptions): Promise<RollupRunRe
   let hoursRolled = 0;
   for (let chunkFrom = fromMs; chunkFrom < untilMs; chunkFrom += CHUNK_MS) {
     const range = { fromMs: chunkFrom, toMs: Math.min(chunkFrom + CHUNK_MS, untilMs) };
-    const rollups = (await Promise.all(site.meters.map((meter) => meterHours(options, meter, range)))).flat();
-    await store.writeRollups(rollups);
+    for (const meters of meterGroups(site.meters)) {
+      await store.writeRollups((await Promise.all(meters.map((meter) => meterHours(options, meter, range)))).flat());
+    }
     hoursRolled += (range.toMs - range.fromMs) / HOUR_MS;
   }
-  const daysRolled = await rollDays(options, fromMs, untilMs);
+  let daysRolled = 0;
+  for (const meters of meterGroups(site.meters)) daysRolled += await rollDays(options, meters, fromMs, untilMs);
   return { hoursRolled, daysRolled, untilMs };
+}
+
+function meterGroups(meters: readonly MeterConfig[]): MeterConfig[][] {
+  const groups: MeterConfig[][] = [];
+  for (let i = 0; i < meters.length; i += METERS_PER_GROUP) groups.push(meters.slice(i, i + METERS_PER_GROUP));
+  return groups;
 }
 
 async function meterHours(options: RollupJobOptions, meter: MeterConfig, range: TimeRange): Promise<MeterRollup[]> {
@@ -54,7 +68,7 @@ async function meterHours(options: RollupJobOptions, meter: MeterConfig, range: 
 }
 
 /** Daily rollups for the local days touched by [fromMs, untilMs) whose hours are all rolled. */
-async function rollDays(options: RollupJobOptions, fromMs: number, untilMs: number): Promise<number> {
+async function rollDays(options: RollupJobOptions, meters: readonly MeterConfig[], fromMs: number, untilMs: number): Promise<number> {
   const tz = options.site.timezone;
   const firstDay = periodStart('day', fromMs, tz);
   const endDay = periodStart('day', untilMs, tz);
@@ -62,7 +76,7 @@ async function rollDays(options: RollupJobOptions, fromMs: number, untilMs: numb
   for (let chunkFrom = firstDay; chunkFrom < endDay; ) {
     let chunkTo = chunkFrom;
     for (let i = 0; i < 30 && chunkTo < endDay; i++) chunkTo = nextPeriodStart('day', chunkTo, tz);
-    const hours = await options.store.readRollups({ period: 'hour', range: { fromMs: chunkFrom, toMs: chunkTo } });
+    const hours = await options.store.readRollups({ period: 'hour', range: { fromMs: chunkFrom, toMs: chunkTo }, meterIds: meters.map((m) => m.id) });
     const byMeter = new Map<string, MeterRollup[]>();
     for (const hour of hours) {
       const list = byMeter.get(hour.meterId);

@@ -54,6 +54,10 @@ const envSchema = z.object({
   WRITE_FLUSH_MS: z.coerce.number().int().nonnegative().default(20),
   MAX_PAYLOAD_BYTES: positiveInt.default(64 * 1024),
   MAX_FUTURE_SKEW_MS: positiveInt.default(5 * 60_000),
+  OPS_BACKLOG_ALARM_AGE_MS: positiveInt.default(30_000),
+  OPS_BACKLOG_CLEAR_AGE_MS: positiveInt.default(10_000),
+  OPS_EVALUATE_INTERVAL_MS: positiveInt.default(5_000),
+  OPS_SEQ_RESTART_MAX: z.coerce.number().int().nonnegative().default(3),
   GRAFANA_URL: z.url({ protocol: /^https?$/ }).optional(),
   GRAFANA_TOKEN: optionalText,
   GRAFANA_LIVE_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/).default('k14_alarms'),
@@ -142,6 +146,12 @@ export interface AppConfig {
   readonly journal: JournalConfig;
   readonly writer: { readonly batchMax: number; readonly flushMs: number };
   readonly validation: { readonly maxPayloadBytes: number; readonly maxFutureSkewMs: number };
+  /** Ingest's operational alarms: store backlog (raise at / clear below an age), evaluation period, seq reboots. */
+  readonly ops: {
+    readonly backlog: { readonly raiseAtAgeMs: number; readonly clearBelowAgeMs: number };
+    readonly evaluateIntervalMs: number;
+    readonly seqRestartMax: number;
+  };
   /** Alarm transitions are also pushed to Grafana Live when both are set. */
   readonly grafana?: { readonly url: string; readonly token: string; readonly stream: string };
   readonly logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -171,6 +181,9 @@ function combinationProblems(env: Readonly<Record<string, string>>): string[] {
     const embeddedOnly = [...tlsSettings, ...['MQTT_HOST', 'MQTT_AUTH'].filter((name) => env[name] !== undefined)];
     if (embeddedOnly.length > 0) problems.push(`${embeddedOnly.join(', ')}: ${embeddedOnly.length > 1 ? 'these set' : 'this sets'} the embedded broker, which does not run when MQTT_URL names an external one`);
   }
+  const raiseAt = Number(env.OPS_BACKLOG_ALARM_AGE_MS ?? 30_000);
+  const clearBelow = Number(env.OPS_BACKLOG_CLEAR_AGE_MS ?? 10_000);
+  if (clearBelow >= raiseAt) problems.push(`OPS_BACKLOG_CLEAR_AGE_MS: must be below OPS_BACKLOG_ALARM_AGE_MS (${raiseAt}), or the alarm would chatter`);
   return problems;
 }
 
@@ -218,6 +231,11 @@ function toAppConfig(e: z.infer<typeof envSchema>): AppConfig {
     },
     writer: { batchMax: e.WRITE_BATCH_MAX, flushMs: e.WRITE_FLUSH_MS },
     validation: { maxPayloadBytes: e.MAX_PAYLOAD_BYTES, maxFutureSkewMs: e.MAX_FUTURE_SKEW_MS },
+    ops: {
+      backlog: { raiseAtAgeMs: e.OPS_BACKLOG_ALARM_AGE_MS, clearBelowAgeMs: e.OPS_BACKLOG_CLEAR_AGE_MS },
+      evaluateIntervalMs: e.OPS_EVALUATE_INTERVAL_MS,
+      seqRestartMax: e.OPS_SEQ_RESTART_MAX,
+    },
     ...(e.GRAFANA_URL && e.GRAFANA_TOKEN ? { grafana: { url: e.GRAFANA_URL, token: e.GRAFANA_TOKEN, stream: e.GRAFANA_LIVE_STREAM } } : {}),
     logLevel: e.LOG_LEVEL,
   };

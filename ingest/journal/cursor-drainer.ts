@@ -73,6 +73,9 @@ export class CursorDrainer {
         cursor.commit(batch.endPosition);
         this.oldestUnhandedAt = undefined;
         retryMs = this.options.retryMinMs ?? 100;
+        // A synchronous sink (SQLite) resolves at once: without a turn of the event loop between
+        // batches, draining a backlog would starve the MQTT socket and stall acknowledgements.
+        await yieldToEventLoop();
       } catch (error) {
         cursor.rewind();
         this.options.onFailure?.(error);
@@ -105,4 +108,5 @@ function firstReceiveTime(records: readonly JournalRecord[]): number | undefined
   return first.t === 'r' ? first.at : first.d.receivedAtMs;
 }
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -145,6 +145,18 @@ export function describeAlarmStoreContract(name: string, makeStore: () => Promis
         expect(await store().loadSnapshot()).toStrictEqual(scenario.snapshot);
       });
 
+      it('takes one change of hundreds of alarms and transitions (a catch-up after downtime) whole', async () => {
+        const copies = 200;
+        const shifted = scenario.changes.flatMap((change) => change.transitions).flatMap((t) =>
+          Array.from({ length: copies }, (_, copy) => ({ ...t, alarmId: `${t.alarmId}-${copy}`, atMs: t.atMs + copy * MINUTE_MS })),
+        );
+        const alarms = [...scenario.alarms.values()].flatMap((a) => Array.from({ length: copies }, (_, copy) => ({ ...a, id: `${a.id}-${copy}`, raisedAt: a.raisedAt + copy * MINUTE_MS })));
+        await store().saveChanges({ alarms, transitions: shifted, snapshot: scenario.snapshot });
+        expect(shifted.length).toBeGreaterThan(500);
+        expect((await store().listTransitions({ limit: 100_000 })).length).toBe(shifted.length);
+        expect((await store().listAlarms({ state: 'all', limit: 100_000 })).length).toBe(alarms.length);
+      });
+
       it("lists one alarm's audit trail in order, one millisecond's raise and acknowledge included", async () => {
         await saveAll();
         const trail = await store().listTransitions({ alarmId: ids.maskExcursion });

@@ -1,9 +1,12 @@
 // Reads over InfluxQL: GET /query?db=…&q=… with global fetch, chunked so no server row limit cuts a
-// result short. Unreachable, timed out, 5xx or refused credentials → StoreUnavailableError.
+// result short; a long query (hundreds of alarm keys) goes as a POST form instead, past the server's
+// URL limit (HTTP 431). Unreachable, timed out, 5xx or refused credentials → StoreUnavailableError.
 import { StoreUnavailableError } from '../../ports/telemetry-store.ts';
 import type { InfluxqlSeries } from './influxql.ts';
 
 const CHUNK_SIZE = 10_000;
+/** Longer query strings are POSTed: servers refuse request lines and headers over ~8 KiB. */
+const MAX_GET_QUERY_CHARS = 4_096;
 /** Statuses that say "not now" or "not with these credentials" rather than "bad query". */
 const UNAVAILABLE_STATUSES = new Set([401, 403, 404, 408, 429]);
 
@@ -26,9 +29,10 @@ export function createQueryClient(options: QueryClientOptions): QueryClient {
   const baseUrl = options.url.replace(/\/+$/, '');
   const headers: Record<string, string> = options.token === undefined ? {} : { authorization: `Token ${options.token}` };
 
-  const get = async (path: string, timeoutMs: number): Promise<Response> => {
+  const request = async (path: string, timeoutMs: number, form?: URLSearchParams): Promise<Response> => {
+    const post = form === undefined ? {} : { method: 'POST', body: form };
     try {
-      return await fetch(`${baseUrl}${path}`, { headers, signal: AbortSignal.timeout(timeoutMs) });
+      return await fetch(`${baseUrl}${path}`, { headers, signal: AbortSignal.timeout(timeoutMs), ...post });
     } catch (error) {
       throw new StoreUnavailableError(`InfluxDB at ${baseUrl} did not answer: ${describeError(error)}`, { cause: error });
     }
@@ -46,17 +50,18 @@ export function createQueryClient(options: QueryClientOptions): QueryClient {
     async query(influxql, queryOptions = {}) {
       const params = new URLSearchParams({ db: options.database, q: influxql, chunked: 'true', chunk_size: String(CHUNK_SIZE) });
       if (queryOptions.epoch !== undefined) params.set('epoch', queryOptions.epoch);
-      const response = await get(`/query?${params.toString()}`, options.queryTimeoutMs);
+      const query = params.toString();
+      const response = query.length <= MAX_GET_QUERY_CHARS ? await request(`/query?${query}`, options.queryTimeoutMs) : await request('/query', options.queryTimeoutMs, params);
       const body = await readBody(response);
       if (response.status >= 500 || UNAVAILABLE_STATUSES.has(response.status)) {
         throw new StoreUnavailableError(`InfluxDB query failed with HTTP ${response.status}: ${body.slice(0, 500)}`);
       }
-      if (!response.ok) throw new Error(`InfluxDB refused the query (HTTP ${response.status}): ${body.slice(0, 500)}; query: ${influxql}`);
+      if (!response.ok) throw new Error(`InfluxDB refused the query (HTTP ${response.status}): ${body.slice(0, 500)}; query: ${abbreviated(influxql)}`);
       return parseQueryResponse(body, influxql);
     },
 
     async ping() {
-      const response = await get('/ping', options.pingTimeoutMs);
+      const response = await request('/ping', options.pingTimeoutMs);
       await response.body?.cancel();
       // 1.x answers 204; 2.x and 3.x answer 200 or 204.
       if (response.status !== 204 && response.status !== 200) {
@@ -76,11 +81,11 @@ export function parseQueryResponse(body: string, influxql: string): InfluxqlSeri
     if (line.trim() === '') continue;
     const document: unknown = JSON.parse(line);
     if (!isRecord(document)) throw new Error(`InfluxDB answered ${line.slice(0, 200)}; expected a results object`);
-    if (typeof document.error === 'string') throw new Error(`InfluxDB query failed: ${document.error}; query: ${influxql}`);
+    if (typeof document.error === 'string') throw new Error(`InfluxDB query failed: ${document.error}; query: ${abbreviated(influxql)}`);
     if (!Array.isArray(document.results)) throw new Error(`InfluxDB answered ${line.slice(0, 200)}; expected results`);
     for (const result of document.results as unknown[]) {
       if (!isRecord(result) || typeof result.statement_id !== 'number') throw new Error(`InfluxDB answered a result without statement_id`);
-      if (typeof result.error === 'string') throw new Error(`InfluxDB query failed: ${result.error}; query: ${influxql}`);
+      if (typeof result.error === 'string') throw new Error(`InfluxDB query failed: ${result.error}; query: ${abbreviated(influxql)}`);
       const series = (statements[result.statement_id] ??= []);
       if (Array.isArray(result.series)) series.push(...(result.series as unknown[]).map(toSeries));
     }
@@ -114,4 +119,9 @@ function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
   return `${error.name}: ${error.message}${cause}`;
+}
+
+/** A query as quoted in an error: long ones (hundreds of statements) would bury the message. */
+function abbreviated(influxql: string): string {
+  return influxql.length <= 500 ? influxql : `${influxql.slice(0, 500)}… (${influxql.length} characters)`;
 }

@@ -7,7 +7,8 @@ import { QUALITIES, SIZE_CHANNELS } from '../readings.ts';
 const EARLIEST_PLAUSIBLE_MS = Date.UTC(2000, 0, 1);
 
 const timestamp = z.union([
-  z.iso.datetime({ offset: true }),
+  // Before 2000 is a clock that was never set; InfluxDB cannot even store times before 1677.
+  z.iso.datetime({ offset: true }).refine((iso) => Date.parse(iso) >= EARLIEST_PLAUSIBLE_MS, 'a time before 2000: device clock not set?'),
   z.number().int().min(EARLIEST_PLAUSIBLE_MS, 'epoch milliseconds before 2000: seconds sent instead of milliseconds?'),
 ]);
 

@@ -2,11 +2,16 @@
 // topic to payload so publisher and consumer cannot drift apart.
 import type { MeterPayload, ParticlePayload } from './device-payloads.ts';
 import type { Reading } from '../readings.ts';
+import type { OpsAlarm, OpsAlarmKind } from '../ops/ops-alarm.ts';
 
 export const METER_TOPIC_FILTER = 'k14/meter/+';
 export const COUNTER_TOPIC_FILTER = 'cleanroom/+/pms/+';
 /** Validated readings, republished by ingest for the API's engines (only ingest validates). */
 export const LIVE_READINGS_TOPIC = 'live/v1/readings';
+
+/** Ingest's operational alarms, one retained message per source (ingest client id) and kind. */
+export const OPS_ALARMS_TOPIC_FILTER = 'system/v1/ops-alarms/+/+';
+export const opsAlarmTopic = (sourceLevel: string, kind: OpsAlarmKind): string => `system/v1/ops-alarms/${sourceLevel}/${kind}`;
 
 export interface LiveReadingsPayload {
   readonly readings: readonly Reading[];
@@ -17,6 +22,7 @@ export interface TopicPayloads {
   [METER_TOPIC_FILTER]: MeterPayload | MeterPayload[];
   [COUNTER_TOPIC_FILTER]: ParticlePayload | ParticlePayload[];
   [LIVE_READINGS_TOPIC]: LiveReadingsPayload;
+  [OPS_ALARMS_TOPIC_FILTER]: OpsAlarm;
 }
 
 export const meterTopic = (meterId: string): string => `k14/meter/${meterId}`;

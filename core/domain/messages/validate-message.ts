@@ -65,9 +65,18 @@ export function validateDeviceMessage(topic: string, payload: Uint8Array, ctx: M
   for (const [index, element] of body.entries()) {
     const one = normaliseOne(device, element, ctx);
     if ('reading' in one) result.readings.push(one.reading);
-    else result.refused.push({ reason: one.reason, detail: `element ${index}: ${one.detail}`, raw: Buffer.from(JSON.stringify(element) ?? 'null') });
+    else result.refused.push({ reason: one.reason, detail: `element ${index}: ${one.detail}`, raw: elementBytes(element, payload) });
   }
   return result;
+}
+
+/** A refused element's own bytes; one nested too deep to serialise again (stack overflow) keeps the whole payload. */
+function elementBytes(element: unknown, payload: Uint8Array): Uint8Array {
+  try {
+    return Buffer.from(JSON.stringify(element) ?? 'null');
+  } catch {
+    return payload;
+  }
 }
 
 type OneResult = { reading: Reading } | { reason: DeadLetterReason; detail: string };

@@ -2,7 +2,7 @@
 // identity per device, limited to publishing its own topic; the services and their topics. Both
 // brokers enforce this one model: Mosquitto through the generated password and ACL files, the
 // embedded Aedes broker through its authorisation hooks (core/adapters/mqtt/aedes-access-hooks.ts).
-import { COUNTER_TOPIC_FILTER, counterTopic, LIVE_READINGS_TOPIC, METER_TOPIC_FILTER, meterTopic } from '../messages/topics.ts';
+import { COUNTER_TOPIC_FILTER, counterTopic, LIVE_READINGS_TOPIC, METER_TOPIC_FILTER, meterTopic, OPS_ALARMS_TOPIC_FILTER } from '../messages/topics.ts';
 import type { SiteConfig } from '../site/site-schema.ts';
 
 /** Mosquitto's ACL access words: read is subscribe and receive, write is publish. */
@@ -56,12 +56,21 @@ export function identitiesFor(site: SiteConfig): Identity[] {
         { access: 'read', topic: METER_TOPIC_FILTER },
         { access: 'read', topic: COUNTER_TOPIC_FILTER },
         { access: 'write', topic: LIVE_READINGS_TOPIC },
+        // Its operational alarms (store backlog, session lost), retained for the API to relay.
+        { access: 'write', topic: OPS_ALARMS_TOPIC_FILTER },
       ],
       envFile: { service: 'ingest', file: 'mqtt.env' },
     },
     // Replays republish a dead letter to its original topic, which may name a device not (yet) configured.
     { username: deadLetterReplay, rules: WRITE_ALL_DEVICES, envFile: { service: 'ingest', file: 'dead-letter-replay.env' } },
-    { username: api, rules: [{ access: 'read', topic: LIVE_READINGS_TOPIC }], envFile: { service: 'api', file: 'mqtt.env' } },
+    {
+      username: api,
+      rules: [
+        { access: 'read', topic: LIVE_READINGS_TOPIC },
+        { access: 'read', topic: OPS_ALARMS_TOPIC_FILTER },
+      ],
+      envFile: { service: 'api', file: 'mqtt.env' },
+    },
     { username: simulator, rules: WRITE_ALL_DEVICES, envFile: { service: 'simulator', file: 'mqtt.env' } },
     { username: HEALTHCHECK_USERNAME, rules: [{ access: 'read', topic: HEALTHCHECK_TOPIC }] },
   ];

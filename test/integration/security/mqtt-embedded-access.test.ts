@@ -12,6 +12,8 @@ import { startEmbeddedBroker, type EmbeddedBroker } from '../../../core/adapters
 import { provisionEmbeddedCredentials, type EmbeddedCredentials } from '../../../core/adapters/mqtt/embedded-credentials.ts';
 import { identitiesFor } from '../../../core/domain/mqtt-access/identities.ts';
 import { Simulator } from '../../../simulators/simulator.ts';
+import { OpsAlarmRelay } from '../../../api/ops/ops-alarm-relay.ts';
+import { pollUntil } from '../../harness/poll-until.ts';
 import pino from 'pino';
 import { k14Site } from '../../fixtures/site.ts';
 import { makeThrowawayCa, type ThrowawayCa } from './throwaway-ca.ts';
@@ -94,6 +96,23 @@ describe('a device publishing to another device’s topic (embedded broker)', ()
     await waitForMeterFlow(ingest.store, 'inf-z1', 203);
     expect(received).toEqual([]);
     expect(spy.connected).toBe(true);
+  });
+});
+
+describe('ingest’s ops alarms on the embedded broker', () => {
+  it('are published by ingest (its retained start-up state) and reach the API identity; a device may not read them', async () => {
+    const { password } = login('api');
+    const relay = new OpsAlarmRelay({ mqtt: { url: broker.url, protocolVersion: 4, clientId: `api-ops-${++connections}`, username: 'api', password }, logger: pino({ level: 'silent' }), onChange: () => {} });
+    await relay.start();
+    try {
+      const heard = await pollUntil(() => (relay.all().length > 0 ? relay.all() : undefined), { description: 'the retained store-backlog state', timeoutMs: 5_000 });
+      expect(heard.map((a) => `${a.source} ${a.kind} ${a.active}`)).toEqual([`${INGEST_CLIENT_ID} store-backlog false`]);
+      expect(relay.active()).toEqual([]);
+    } finally {
+      await relay.stop();
+    }
+    const spy = await pool.connect(broker.url, login('meter/inf-z1'));
+    await expect(spy.subscribeAsync('system/v1/ops-alarms/+/+', { qos: 1 })).rejects.toThrow(/Subscribe error/);
   });
 });
 

@@ -55,6 +55,7 @@ const EXPECTED: Readonly<Record<string, RouteCase>> = {
   },
   'GET /api/cleanroom/rooms': { allowed: READERS, ok: 200, request: at('/api/cleanroom/rooms') },
   'GET /api/cleanroom/rooms/:roomId/samples': { allowed: READERS, ok: 200, request: at('/api/cleanroom/rooms/mask-line/samples') },
+  'GET /api/ops/alarms': { allowed: READERS, ok: 200, request: at('/api/ops/alarms') },
   'GET /api/cleanroom/alarms': { allowed: READERS, ok: 200, request: at('/api/cleanroom/alarms') },
   'GET /api/cleanroom/alarms/:id': { allowed: READERS, ok: 200, request: (_c, f) => ({ url: `/api/cleanroom/alarms/${alarm(f, 0)}` }) },
   'POST /api/cleanroom/alarms/:id/ack': {

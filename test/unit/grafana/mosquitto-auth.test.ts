@@ -44,8 +44,12 @@ describe('identities', () => {
       { access: 'read', topic: 'k14/meter/+' },
       { access: 'read', topic: 'cleanroom/+/pms/+' },
       { access: 'write', topic: 'live/v1/readings' },
+      { access: 'write', topic: 'system/v1/ops-alarms/+/+' },
     ]);
-    expect(byName('api')?.rules).toEqual([{ access: 'read', topic: 'live/v1/readings' }]);
+    expect(byName('api')?.rules).toEqual([
+      { access: 'read', topic: 'live/v1/readings' },
+      { access: 'read', topic: 'system/v1/ops-alarms/+/+' },
+    ]);
     expect(byName('simulator')?.rules.map((r) => `${r.access} ${r.topic}`)).toEqual(['write k14/meter/+', 'write cleanroom/+/pms/+']);
   });
 

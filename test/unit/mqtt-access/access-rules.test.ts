@@ -43,7 +43,23 @@ describe('the services', () => {
     expect(canPublish(ingest, 'k14/meter/inf-z1')).toBe(false);
   });
 
-  it('the API reads the live topic only and publishes nothing', () => {
+  it('ingest publishes its ops alarms (one level per source and kind) and the API reads them; nobody else', () => {
+    const [ingest, api] = [identity('ingest'), identity('api')];
+    expect(canPublish(ingest, 'system/v1/ops-alarms/k14-ingest/store-backlog')).toBe(true);
+    expect(canPublish(ingest, 'system/v1/ops-alarms/k14-ingest/session-lost/x')).toBe(false);
+    expect(canPublish(ingest, 'system/v1/other')).toBe(false);
+    expect(canSubscribe(ingest, 'system/v1/ops-alarms/+/+')).toBe(false);
+    expect(canSubscribe(api, 'system/v1/ops-alarms/+/+')).toBe(true);
+    expect(canReceive(api, 'system/v1/ops-alarms/k14-ingest/session-lost')).toBe(true);
+    expect(canSubscribe(api, 'system/#')).toBe(false);
+    expect(canPublish(api, 'system/v1/ops-alarms/k14-ingest/store-backlog')).toBe(false);
+    for (const username of ['simulator', 'dead-letter-replay', 'meter/inf-z1']) {
+      expect(canPublish(identity(username), 'system/v1/ops-alarms/k14-ingest/store-backlog'), username).toBe(false);
+      expect(canSubscribe(identity(username), 'system/v1/ops-alarms/+/+'), username).toBe(false);
+    }
+  });
+
+  it('the API reads the live topic (and the ops alarms) only and publishes nothing', () => {
     const api = identity('api');
     expect(canSubscribe(api, 'live/v1/readings')).toBe(true);
     expect(canSubscribe(api, 'live/#')).toBe(false);
