@@ -103,13 +103,13 @@ describe('an excursion while the InfluxDB alarm store hangs', () => {
     expect(raised(live)).toHaveLength(0);
 
     await influxd.resume();
-    await pollUntil(async () => (raised(live).length === 1 ? true : undefined), { timeoutMs: 30_000, what: 'the raise on the websocket after influxd resumed' });
+    await pollUntil(async () => (raised(live).length === 1 ? true : undefined), { timeoutMs: 30_000, description: 'the raise on the websocket after influxd resumed' });
     const [raise] = raised(live);
     const rest = (await (await fetch(`${base}/api/cleanroom/alarms?state=active`, { headers: { authorization: `Bearer ${key}` } })).json()) as { alarms: Array<{ id: string }> };
     expect(rest.alarms.map((a) => a.id)).toContain(raise!.data.alarmId);
 
     const late = await listen(0);
-    await pollUntil(async () => (raised(late).length === 1 ? true : undefined), { timeoutMs: 10_000, what: 'the raise replayed to a client connecting with after=0' });
+    await pollUntil(async () => (raised(late).length === 1 ? true : undefined), { timeoutMs: 10_000, description: 'the raise replayed to a client connecting with after=0' });
     expect(raised(late)[0]!.id).toBe(raise!.id);
   });
 });
