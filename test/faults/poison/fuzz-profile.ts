@@ -9,4 +9,6 @@ export const FUZZ_PROFILE = {
   /** Fuzzed messages checked one by one against the validator, with no broker in between. */
   validatorCases: Number(process.env.POISON_VALIDATOR_CASES ?? (LONG ? 1_000_000 : 50_000)),
   seed: Number(process.env.POISON_SEED ?? 14_014),
+  /** vitest's per-test limit: the long run sends ten times as much. */
+  testTimeoutMs: LONG ? 1_800_000 : 180_000,
 } as const;

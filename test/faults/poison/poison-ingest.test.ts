@@ -178,5 +178,5 @@ describe('poison messages through Mosquitto, ingest and SQLite', () => {
     } finally {
       await publisher.endAsync();
     }
-  });
+  }, FUZZ_PROFILE.testTimeoutMs);
 });
