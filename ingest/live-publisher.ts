@@ -6,7 +6,7 @@ import type { Reading } from '../core/domain/readings.ts';
 import type { IngestMetrics } from './ingest-metrics.ts';
 import type { JournalRecord } from './journal/journal-record.ts';
 
-export function livePublisherSink(client: MqttClient, metrics: IngestMetrics): (records: JournalRecord[]) => Promise<void> {
+export function livePublisherSink(client: MqttClient, metrics: IngestMetrics): (records: readonly JournalRecord[]) => Promise<void> {
   return async (records) => {
     const readings: Reading[] = [];
     for (const record of records) if (record.t === 'r') readings.push(record.r);

@@ -1,5 +1,11 @@
-// The MQTT side of ingest: parse → validate → normalise → journal, then acknowledge. mqtt.js sends the
-// PUBACK when handleMessage calls back, so the callback comes only after the journal append; while
+// The MQTT side of ingest: parse → validate → normalise → journal, then acknowledge, as a group
+// commit. mqtt.js writes a message's PUBACK as soon as handleMessage calls back, and waits for that
+// before it handles the next message, so the intake calls back at once but first corks the socket:
+// the PUBACKs of one event-loop turn (one socket read, often hundreds of messages) wait in the socket
+// until the end of the turn, when the turn's records go into the journal in one write and only then
+// the socket is uncorked. No acknowledgement leaves before its message is journalled, and a turn
+// costs one file write and one socket write instead of one of each per message. If the append fails
+// the connection is dropped with the PUBACKs unsent, so the broker redelivers those messages. While
 // the journal is full no callback comes and the broker keeps the backlog.
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
@@ -10,8 +16,6 @@ import type { IngestMetrics } from './ingest-metrics.ts';
 import type { JournalRecord } from './journal/journal-record.ts';
 import type { Journal } from './journal/journal.ts';
 
-const APPEND_RETRY_MS = 1000;
-
 export interface IntakeOptions {
   readonly client: MqttClient;
   readonly journal: Journal;
@@ -21,43 +25,65 @@ export interface IntakeOptions {
   readonly nextDeadLetterId: (receivedAtMs: number) => string;
   readonly metrics: IngestMetrics;
   readonly logger: Logger;
-  /** Called with the records of each message once they are in the journal (hot path: keep it cheap). */
+  /** Called with the records of each group once they are in the journal (hot path: keep it cheap). */
   readonly onAppended?: (records: readonly JournalRecord[]) => void;
 }
 
 export interface Intake {
-  /** From now on nothing more is acknowledged; unacknowledged messages stay with the broker. */
+  /** Journals the current group; from then on nothing more is acknowledged (the broker keeps it). */
   close(): void;
 }
 
 type HandleMessage = MqttClient['handleMessage'];
 
+interface CorkableSocket {
+  cork(): void;
+  uncork(): void;
+  destroy(): void;
+}
+
+/** The messages acknowledged in this event-loop turn, their PUBACKs held in the corked socket. */
+interface Group {
+  readonly socket: CorkableSocket;
+  readonly records: JournalRecord[];
+}
+
 export function installIntake(options: IntakeOptions): Intake {
   const { client, journal, metrics, logger } = options;
   let closed = false;
-  const retryTimers = new Set<NodeJS.Timeout>();
+  let group: Group | undefined;
 
-  const appendThenAck = (records: JournalRecord[], ack: () => void): void => {
-    if (closed) return;
+  const commit = (): void => {
+    const committing = group;
+    group = undefined;
+    if (!committing) return;
     try {
-      journal.append(records);
+      journal.append(committing.records);
     } catch (error) {
       metrics.journalErrors.inc();
-      logger.error({ err: error }, 'journal append failed; holding the acknowledgement and retrying');
-      const timer = setTimeout(() => {
-        retryTimers.delete(timer);
-        appendThenAck(records, ack);
-      }, APPEND_RETRY_MS);
-      retryTimers.add(timer);
+      logger.error({ err: error }, 'journal append failed; dropping the connection so the broker redelivers the unacknowledged messages');
+      committing.socket.destroy();
       return;
     }
     // An observer's failure must never hold the acknowledgement of a journalled message.
     try {
-      options.onAppended?.(records);
+      options.onAppended?.(committing.records);
     } catch (error) {
       logger.error({ err: error }, 'journal append observer failed');
     }
-    ack();
+    committing.socket.uncork();
+  };
+
+  const accept = (records: readonly JournalRecord[], ack: ((error?: Error) => void) | undefined): void => {
+    if (closed) return;
+    if (!group) {
+      const socket = client.stream as unknown as CorkableSocket;
+      socket.cork();
+      group = { socket, records: [] };
+      setImmediate(commit);
+    }
+    for (const record of records) group.records.push(record);
+    ack?.();
   };
 
   const handleMessage: HandleMessage = (packet, callback) => {
@@ -65,19 +91,19 @@ export function installIntake(options: IntakeOptions): Intake {
     const receivedAtMs = options.clock();
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     const records = toRecords(packet.topic, payload, receivedAtMs, options);
-    const ack = () => callback?.();
-    if (journal.hasSpace()) return appendThenAck(records, ack);
+    // The callback passed on as it is: a closure per message is measurable at 50,000 messages a second.
+    if (journal.hasSpace()) return accept(records, callback);
+    commit();
     metrics.ackPaused.inc();
     logger.warn({ pendingBytes: journal.pendingBytes }, 'journal full: acknowledgements paused until the store catches up');
-    journal.waitForSpace().then(() => appendThenAck(records, ack), () => {});
+    journal.waitForSpace().then(() => accept(records, callback), () => {});
   };
   client.handleMessage = handleMessage;
 
   return {
     close() {
+      commit();
       closed = true;
-      for (const timer of retryTimers) clearTimeout(timer);
-      retryTimers.clear();
     },
   };
 }
@@ -85,7 +111,8 @@ export function installIntake(options: IntakeOptions): Intake {
 function toRecords(topic: string, payload: Buffer, receivedAtMs: number, options: IntakeOptions): JournalRecord[] {
   const { metrics } = options;
   metrics.messages.inc();
-  const result = validateDeviceMessage(topic, payload, { ...options.limits, site: options.site, receivedAtMs });
+  const { limits, site } = options;
+  const result = validateDeviceMessage(topic, payload, { maxPayloadBytes: limits.maxPayloadBytes, maxFutureSkewMs: limits.maxFutureSkewMs, site, receivedAtMs });
   const records: JournalRecord[] = result.readings.map((r) => ({ t: 'r', at: receivedAtMs, r }));
   if (result.readings.length) metrics.readings.inc({}, result.readings.length);
   for (const part of result.refused) {

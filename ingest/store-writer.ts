@@ -13,7 +13,7 @@ export interface StoreSinkOptions {
   readonly clock: () => number;
 }
 
-export function storeSink(options: StoreSinkOptions): (records: JournalRecord[]) => Promise<void> {
+export function storeSink(options: StoreSinkOptions): (records: readonly JournalRecord[]) => Promise<void> {
   const { store, metrics } = options;
   return async (records) => {
     const readings: Reading[] = [];

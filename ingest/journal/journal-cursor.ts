@@ -33,7 +33,7 @@ export class JournalCursor {
   readonly name: string;
   private readonly checkpointFile: string;
   private committed: number;
-  private readPosition: number;
+  private nextRead: number;
   private readonly readFds = new Map<string, number>();
   private readonly chunk = Buffer.allocUnsafe(CHUNK_BYTES);
   private savedPosition: number;
@@ -46,12 +46,17 @@ export class JournalCursor {
     const saved = readCheckpoint(this.checkpointFile);
     const { journal } = options;
     this.committed = Math.min(Math.max(saved ?? journal.startPosition, journal.startPosition), journal.endPosition);
-    this.readPosition = this.committed;
+    this.nextRead = this.committed;
     this.savedPosition = this.committed;
   }
 
   get committedPosition(): number {
     return this.committed;
+  }
+
+  /** Where the next read starts. */
+  get readPosition(): number {
+    return this.nextRead;
   }
 
   /** Bytes appended but not yet committed by this cursor. */
@@ -60,7 +65,7 @@ export class JournalCursor {
   }
 
   hasUnread(): boolean {
-    return this.readPosition < this.options.journal.endPosition;
+    return this.nextRead < this.options.journal.endPosition;
   }
 
   /** Reads up to maxRecords complete records after the last read (empty when caught up). */
@@ -68,22 +73,25 @@ export class JournalCursor {
     const records: JournalRecord[] = [];
     let corruptLines = 0;
     while (records.length < maxRecords && this.hasUnread()) {
-      const located = this.options.journal.segmentAt(this.readPosition)!;
-      const length = Math.min(CHUNK_BYTES, located.endOffset - this.readPosition);
-      const fd = this.fdFor(located.segment);
-      const got = fs.readSync(fd, this.chunk, 0, length, this.readPosition - located.segment.baseOffset);
-      const decoded = decodeRecords(this.chunk.subarray(0, got), maxRecords - records.length);
+      const recent = this.options.journal.recentFrom(this.nextRead, maxRecords - records.length);
+      if (recent) {
+        for (const record of recent.records) records.push(record);
+        this.nextRead = recent.end;
+        continue;
+      }
+      const decoded = decodeRecords(this.readChunk(), maxRecords - records.length);
       if (decoded.consumedBytes === 0) break; // a line still being written; never happens with sync appends
-      records.push(...decoded.records);
+      for (const record of decoded.records) records.push(record);
       corruptLines += decoded.corruptLines;
-      this.readPosition += decoded.consumedBytes;
+      this.nextRead += decoded.consumedBytes;
     }
-    return { records, endPosition: this.readPosition, corruptLines };
+    this.options.journal.cursorRead();
+    return { records, endPosition: this.nextRead, corruptLines };
   }
 
   /** Reads again from the last commit (the sink failed; the batch will be retried). */
   rewind(): void {
-    this.readPosition = this.committed;
+    this.nextRead = this.committed;
   }
 
   commit(position: number): void {
@@ -115,6 +123,14 @@ export class JournalCursor {
     if (this.savedPosition === this.committed) return;
     writeFileAtomic(this.checkpointFile, JSON.stringify({ position: this.committed }), this.options.durable);
     this.savedPosition = this.committed;
+  }
+
+  /** The file's bytes from the read position on, up to a chunk, within one segment. */
+  private readChunk(): Buffer {
+    const located = this.options.journal.segmentAt(this.nextRead)!;
+    const length = Math.min(CHUNK_BYTES, located.endOffset - this.nextRead);
+    const got = fs.readSync(this.fdFor(located.segment), this.chunk, 0, length, this.nextRead - located.segment.baseOffset);
+    return this.chunk.subarray(0, got);
   }
 
   private fdFor(segment: Segment): number {

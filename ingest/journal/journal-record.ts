@@ -9,10 +9,22 @@ export type JournalRecord =
 
 const NEWLINE = 0x0a;
 
-export function encodeRecords(records: readonly JournalRecord[]): Buffer {
-  let text = '';
-  for (const record of records) text += JSON.stringify(record) + '\n';
-  return Buffer.from(text, 'utf8');
+export interface EncodedRecords {
+  readonly bytes: Buffer;
+  /** Byte offset just past each record's line, from the start of bytes. */
+  readonly lineEnds: number[];
+}
+
+export function encodeRecords(records: readonly JournalRecord[]): EncodedRecords {
+  const lines = records.map((record) => JSON.stringify(record) + '\n');
+  const text = lines.join('');
+  const bytes = Buffer.from(text, 'utf8');
+  // All-ASCII text (the usual case) has as many bytes as UTF-16 units: no per-line byte count needed.
+  const ascii = bytes.length === text.length;
+  const lineEnds: number[] = [];
+  let end = 0;
+  for (const line of lines) lineEnds.push((end += ascii ? line.length : Buffer.byteLength(line)));
+  return { bytes, lineEnds };
 }
 
 export interface DecodedChunk {

@@ -5,7 +5,11 @@
 import fs from 'node:fs';
 import { JournalCursor } from './journal-cursor.ts';
 import { encodeRecords, type JournalRecord } from './journal-record.ts';
+import { RecentAppends, type RecentRecords } from './recent-appends.ts';
 import { listSegments, segmentFile, truncateTornTail, type Segment } from './segment-files.ts';
+
+/** Records kept in memory for cursors that keep up: above a store batch and its flush delay's worth at a flood. */
+const RECENT_RECORDS_MAX = 8_192;
 
 export type FsyncPolicy = 'always' | 'interval' | 'never';
 
@@ -25,6 +29,7 @@ export class Journal {
   private readonly cursors = new Map<string, JournalCursor>();
   private readonly appendListeners = new Set<() => void>();
   private readonly spaceWaiters: Array<() => void> = [];
+  private readonly recent = new RecentAppends(RECENT_RECORDS_MAX);
   private writeFd: number;
   private activeSegmentSize: number;
   private end: number;
@@ -55,9 +60,16 @@ export class Journal {
   /** Appends records durably enough to acknowledge them (see the fsync policy). */
   append(records: readonly JournalRecord[]): void {
     if (records.length === 0) return;
-    const bytes = encodeRecords(records);
+    const { bytes, lineEnds } = encodeRecords(records);
     if (this.activeSegmentSize > 0 && this.activeSegmentSize + bytes.length > this.options.segmentBytes) this.rotate();
-    fs.writeSync(this.writeFd, bytes);
+    try {
+      writeFully(this.writeFd, bytes);
+    } catch (error) {
+      // A partial write (disk full) must not stay: the next append would land after torn bytes.
+      fs.ftruncateSync(this.writeFd, this.activeSegmentSize);
+      throw error;
+    }
+    this.recent.add(this.end, lineEnds, records);
     this.activeSegmentSize += bytes.length;
     this.end += bytes.length;
     if (this.options.fsync === 'always') fs.fdatasyncSync(this.writeFd);
@@ -97,6 +109,18 @@ export class Journal {
   onAppend(listener: () => void): () => void {
     this.appendListeners.add(listener);
     return () => this.appendListeners.delete(listener);
+  }
+
+  /** Records appended from position on, still in memory (undefined: read the file). */
+  recentFrom(position: number, maxRecords: number): RecentRecords | undefined {
+    return this.recent.from(position, maxRecords);
+  }
+
+  /** Called by cursors after a read: frees the in-memory records every cursor has read past. */
+  cursorRead(): void {
+    let slowest = this.end;
+    for (const cursor of this.cursors.values()) slowest = Math.min(slowest, cursor.readPosition);
+    this.recent.dropBefore(slowest);
   }
 
   /** The segment holding a position, and where that segment's readable bytes end. */
@@ -151,4 +175,9 @@ export class Journal {
     for (const cursor of this.cursors.values()) slowest = Math.min(slowest, cursor.committedPosition);
     return slowest;
   }
+}
+
+function writeFully(fd: number, bytes: Buffer): void {
+  let written = 0;
+  while (written < bytes.length) written += fs.writeSync(fd, bytes, written);
 }

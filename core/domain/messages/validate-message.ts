@@ -33,34 +33,32 @@ export interface MessageContext extends ValidationLimits {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function validateDeviceMessage(topic: string, payload: Uint8Array, ctx: MessageContext): ValidationResult {
-  const refuse = (reason: DeadLetterReason, detail: string): ValidationResult => ({ readings: [], refused: [{ reason, detail, raw: payload }] });
-
   const device = parseDeviceTopic(topic);
-  if (!device) return refuse('unknown_topic', `topic "${topic}" is neither k14/meter/{meterId} nor cleanroom/{roomId}/pms/{counterId}`);
+  if (!device) return refusal(payload, 'unknown_topic', `topic "${topic}" is neither k14/meter/{meterId} nor cleanroom/{roomId}/pms/{counterId}`);
   if (payload.byteLength > ctx.maxPayloadBytes) {
-    return refuse('payload_too_large', `payload is ${payload.byteLength} bytes; the limit is ${ctx.maxPayloadBytes}`);
+    return refusal(payload, 'payload_too_large', `payload is ${payload.byteLength} bytes; the limit is ${ctx.maxPayloadBytes}`);
   }
   const unknown = unknownDevice(device, ctx.site);
-  if (unknown) return refuse(unknown.reason, unknown.detail);
+  if (unknown) return refusal(payload, unknown.reason, unknown.detail);
 
   let text: string;
   try {
     text = utf8.decode(payload);
   } catch {
-    return refuse('invalid_utf8', 'payload is not valid UTF-8');
+    return refusal(payload, 'invalid_utf8', 'payload is not valid UTF-8');
   }
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch (error) {
-    return refuse('invalid_json', `payload is not JSON: ${(error as Error).message}`);
+    return refusal(payload, 'invalid_json', `payload is not JSON: ${(error as Error).message}`);
   }
 
   if (!Array.isArray(body)) {
     const one = normaliseOne(device, body, ctx);
-    return 'reading' in one ? { readings: [one.reading], refused: [] } : refuse(one.reason, one.detail);
+    return 'reading' in one ? { readings: [one.reading], refused: [] } : refusal(payload, one.reason, one.detail);
   }
-  if (body.length === 0) return refuse('schema_violation', 'an empty array carries no reading');
+  if (body.length === 0) return refusal(payload, 'schema_violation', 'an empty array carries no reading');
   const result: ValidationResult = { readings: [], refused: [] };
   for (const [index, element] of body.entries()) {
     const one = normaliseOne(device, element, ctx);
@@ -68,6 +66,10 @@ export function validateDeviceMessage(topic: string, payload: Uint8Array, ctx: M
     else result.refused.push({ reason: one.reason, detail: `element ${index}: ${one.detail}`, raw: elementBytes(element, payload) });
   }
   return result;
+}
+
+function refusal(payload: Uint8Array, reason: DeadLetterReason, detail: string): ValidationResult {
+  return { readings: [], refused: [{ reason, detail, raw: payload }] };
 }
 
 /** A refused element's own bytes; one nested too deep to serialise again (stack overflow) keeps the whole payload. */

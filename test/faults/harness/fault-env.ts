@@ -11,6 +11,7 @@ import { aSiteWithMeters } from '../../fixtures/site.ts';
 import { freePort } from '../../harness/free-port.ts';
 import { startInfluxd, type RunningInfluxd } from '../../harness/influxd.ts';
 import { startMosquitto, type RunningMosquitto } from '../../harness/mosquitto.ts';
+import { INGEST_NODE_FLAGS } from '../../../ingest/node-flags.ts';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
 import { NodeService } from './node-service.ts';
 
@@ -84,7 +85,7 @@ export async function startFaultEnv(options: FaultEnvOptions): Promise<FaultEnv>
       const port = await freePort();
       const dataDir = path.join(dir, `ingest-${++ingests}`);
       const env = { ...baseEnv(), MQTT_CLIENT_ID: `fault-ingest-${ingests}`, DATA_DIR: dataDir, INGEST_HTTP_PORT: String(port), ...overrides };
-      const service = new NodeService({ name: 'ingest', entry: 'ingest/main.ts', env, readyUrl: `http://127.0.0.1:${port}/health`, echo: process.env.FAULTS_ECHO === '1' });
+      const service = new NodeService({ name: 'ingest', entry: 'ingest/main.ts', nodeFlags: INGEST_NODE_FLAGS, env, readyUrl: `http://127.0.0.1:${port}/health`, echo: process.env.FAULTS_ECHO === '1' });
       services.push(service);
       return Object.assign(service, { metricsUrl: `http://127.0.0.1:${port}/metrics`, opsUrl: `http://127.0.0.1:${port}/ops`, dataDir });
     },

@@ -21,6 +21,8 @@ export interface NodeServiceOptions {
   readonly name: string;
   /** Entry point relative to the repository root, e.g. "ingest/main.ts". */
   readonly entry: string;
+  /** Node.js flags before the entry (ingest: INGEST_NODE_FLAGS, as deployed). */
+  readonly nodeFlags?: readonly string[];
   readonly env: NodeJS.ProcessEnv;
   /** GET url answering 2xx once the service is up. */
   readonly readyUrl: string;
@@ -50,7 +52,7 @@ export class NodeService {
   /** Spawns without waiting for readiness (a SIGKILL loop kills it wherever start-up got to). */
   spawn(): void {
     if (this.running) throw new Error(`${this.options.name} is already running`);
-    const child = spawn(process.execPath, ['--import', 'tsx', this.options.entry], { cwd: ROOT, env: this.options.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [...(this.options.nodeFlags ?? []), '--import', 'tsx', this.options.entry], { cwd: ROOT, env: this.options.env, stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
     this.starts++;
     this.signalledAt = Date.now();

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../core/config/app-config.ts';
 import { loadSiteConfig } from '../../../core/config/load-site.ts';
 import { identitiesFor } from '../../../core/domain/mqtt-access/identities.ts';
+import { INGEST_NODE_FLAGS } from '../../../ingest/node-flags.ts';
 import { readText, readYaml, REPO, schemaErrors } from './repo-files.ts';
 
 interface Service {
@@ -113,6 +114,13 @@ describe('docker-compose.yml', () => {
   it.each(services.filter(([, s]) => s.command !== undefined))('%s runs an entry point that exists', (_name, service) => {
     const script = service.command?.find((arg) => arg.endsWith('.ts')) ?? '';
     expect(existsSync(join(REPO, script)), script).toBe(true);
+  });
+
+  it('starts ingest with the Node.js flags the bench and fault suite measure it with, as package.json does', () => {
+    const flagsBeforeEntry = (args: readonly string[]) => args.slice(0, args.indexOf('ingest/main.ts')).filter((arg) => INGEST_NODE_FLAGS.includes(arg));
+    expect(flagsBeforeEntry(compose.services.ingest?.command ?? [])).toEqual(INGEST_NODE_FLAGS);
+    const scripts = (JSON.parse(readText('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(flagsBeforeEntry(scripts['start:ingest']?.split(' ') ?? [])).toEqual(INGEST_NODE_FLAGS);
   });
 });
 

@@ -101,4 +101,32 @@ describe('Journal', () => {
     await waiting;
     expect(woke).toBe(true);
   });
+
+  it('hands out recent appends from memory at the byte positions the file has, multi-byte text included', () => {
+    let j = open();
+    const letter = (id: string): JournalRecord => ({ t: 'd', d: { id, receivedAtMs: 1, topic: 'k14/meter/µ-1', reason: 'schema_violation', detail: 'flow in m³/h: Ω', payload: '{"ü":1}', payloadEncoding: 'utf8', payloadBytes: 8, truncated: false, status: 'pending' } });
+    j.append([record(1), letter('a'), record(2)]);
+    j.append([letter('b'), record(3)]);
+    fs.rmSync(path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.seg'))!)); // from here on only memory can answer
+    const store = j.cursor('store');
+    const first = store.read(2); // ends inside the first append
+    expect(first.records.map((r) => (r.t === 'r' ? r.r.seq : r.d.id))).toEqual([1, 'a']);
+    store.commit(first.endPosition);
+    expect(store.read(10).records.map((r) => (r.t === 'r' ? r.r.seq : r.d.id))).toEqual([2, 'b', 3]);
+    j.close();
+    journal = undefined;
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir);
+
+    j = open();
+    j.append([record(1), letter('a'), record(2)]);
+    j.append([letter('b'), record(3)]);
+    const live = j.cursor('live');
+    const part = live.read(2);
+    live.commit(part.endPosition);
+    j = reopen(); // nothing in memory now: the committed position must fall on a line boundary of the file
+    const rest = j.cursor('live').read(10);
+    expect(rest.corruptLines).toBe(0);
+    expect(rest.records.map((r) => (r.t === 'r' ? r.r.seq : r.d.id))).toEqual([2, 'b', 3]);
+  });
 });
