@@ -50,7 +50,9 @@ async function floodInto(services: ConsumerServices, publisher: WorkerProcess, p
   const ingests: RunningConsumer[] = [];
   try {
     for (let p = 0; p < processes; p++) {
-      ingests.push(await startConsumer('ingest', services, { database, clientId: `bench-scale-${id}-${p}-${process.pid}`, ...(processes > 1 ? { shareGroup: GROUP } : {}) }));
+      // A group of its own per run: the members of an earlier run are persistent sessions, and
+      // Mosquitto would keep queueing their share of this run's messages for them (1/4 each).
+      ingests.push(await startConsumer('ingest', services, { database, clientId: `bench-scale-${id}-${p}-${process.pid}`, ...(processes > 1 ? { shareGroup: `${GROUP}-${id}` } : {}) }));
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
     const flood = publisher.request<FloodResult>({ type: 'flood', mqttUrl: services.mosquitto.url, count, startMs: streamStartMs(count, Date.now()) } satisfies FloodCommand);
