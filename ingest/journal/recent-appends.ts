@@ -1,7 +1,7 @@
 // The records of the latest journal appends, kept in memory with the journal positions their lines
 // end at: a cursor that keeps up takes them from here instead of reading back and decoding the file
-// just written (in a profiled backlog drain, decoding every batch once per cursor cost more than
-// validating the messages). Bounded by a record count; a cursor that falls further behind reads the
+// just written (in a profiled backlog drain, decoding every batch once per cursor cost about as much
+// as validating the messages). Bounded by a record count; a cursor that falls further behind reads the
 // file as before, and a restart always does.
 import type { JournalRecord } from './journal-record.ts';
 
