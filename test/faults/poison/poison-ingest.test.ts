@@ -25,7 +25,12 @@ const PROBE_WINDOW = 4000;
 const PRE_WINDOWS = 5;
 /** Windows of ~0.3 s on a shared 2-core machine scatter by ±15 %; recovered means ≥ 80 % of the pre-burst median. */
 const RATE_MARGIN = 0.8;
-const RECOVERY_MS = 5000;
+/**
+ * Usually 0.1–0.7 s. Since the group commit raised the in-process pre-burst rate to 40–59 k msg/s, a
+ * 2–6 s dip to ~35 k after the burst (the SQLite store and GC digesting 100,000 poison messages; not
+ * investigated further) shows up in some runs: one took 6.3 s. The bound is about not wedging.
+ */
+const RECOVERY_MS = 10_000;
 
 /** What the burst must leave behind, accumulated as cases are generated. */
 class Expectation {
