@@ -9,7 +9,11 @@ import { streamStartMs } from '../load/device-mix.ts';
 import type { FloodCommand, FloodResult } from '../load/device-flood-worker.ts';
 import { startWorker, type WorkerProcess } from '../worker-process.ts';
 
-const GROUP = 'k14-ingest';
+/**
+ * A group of its own per run: the members of an earlier run are persistent sessions, and Mosquitto
+ * would keep queueing their share of this run's messages for them (1/4 each).
+ */
+const groupOf = (id: string): string => `k14-ingest-${id}`;
 
 interface ScaleRun {
   readonly perSecond: number;
@@ -23,7 +27,7 @@ interface ScaleRun {
 
 export const scaleOutSection: BenchSection = {
   name: 'scale-out',
-  summary: `two ingest processes in one $share/${GROUP} group vs one: flood msg/s, nothing lost or doubled`,
+  summary: 'two ingest processes in one $share group vs one: flood msg/s, nothing lost or doubled',
   async run(ctx) {
     const services = await consumerServices(ctx);
     const count = ctx.quick ? 30_000 : 200_000;
@@ -34,7 +38,7 @@ export const scaleOutSection: BenchSection = {
       for (let i = 0; i < ctx.runs(2); i++) {
         ctx.log(`run ${i + 1}: one ingest`);
         single.push(await floodInto(services, publisher, 1, count, `single_${i}`));
-        ctx.log(`run ${i + 1}: two ingests in $share/${GROUP}`);
+        ctx.log(`run ${i + 1}: two ingests in $share/${groupOf(`pair_${i}`)}`);
         pair.push(await floodInto(services, publisher, 2, count, `pair_${i}`));
       }
     } finally {
@@ -50,9 +54,7 @@ async function floodInto(services: ConsumerServices, publisher: WorkerProcess, p
   const ingests: RunningConsumer[] = [];
   try {
     for (let p = 0; p < processes; p++) {
-      // A group of its own per run: the members of an earlier run are persistent sessions, and
-      // Mosquitto would keep queueing their share of this run's messages for them (1/4 each).
-      ingests.push(await startConsumer('ingest', services, { database, clientId: `bench-scale-${id}-${p}-${process.pid}`, ...(processes > 1 ? { shareGroup: `${GROUP}-${id}` } : {}) }));
+      ingests.push(await startConsumer('ingest', services, { database, clientId: `bench-scale-${id}-${p}-${process.pid}`, ...(processes > 1 ? { shareGroup: groupOf(id) } : {}) }));
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
     const flood = publisher.request<FloodResult>({ type: 'flood', mqttUrl: services.mosquitto.url, count, startMs: streamStartMs(count, Date.now()) } satisfies FloodCommand);
@@ -71,7 +73,7 @@ async function floodInto(services: ConsumerServices, publisher: WorkerProcess, p
 
 function record(ctx: BenchContext, single: ScaleRun[], pair: ScaleRun[]): void {
   ctx.record({ name: 'one ingest, flooded', unit: 'msg/s', samples: single.map((r) => r.perSecond), baseline: true });
-  ctx.record({ name: `two ingests in $share/${GROUP}, flooded`, unit: 'msg/s', samples: pair.map((r) => r.perSecond), note: 'one publisher, Mosquitto, influxd and both ingests share the machine' });
+  ctx.record({ name: 'two ingests in one $share group, flooded', unit: 'msg/s', samples: pair.map((r) => r.perSecond), note: 'one publisher, Mosquitto, influxd and both ingests share the machine' });
   ctx.record({ name: 'two ingests ÷ one', unit: '×', samples: pair.map((r, i) => r.perSecond / single[i]!.perSecond) });
   const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
   ctx.record({ name: 'two ingests: published − distinct points stored (lost)', unit: 'count', samples: pair.map((r) => r.published - r.stored), target: { op: '<=', value: 0 } });
