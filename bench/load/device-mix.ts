@@ -78,3 +78,19 @@ export function streamStartMs(count: number, nowMs: number): number {
   const rounds = Math.ceil(count / METERS) + 1;
   return nowMs - 60_000 - rounds * TIME_STEP_MS;
 }
+
+/** The newest timestamp of a stream and how many of its messages carry it. */
+export interface StreamTail {
+  readonly sinceMs: number;
+  readonly count: number;
+}
+
+/** The last round of the stream of `count` messages from startMs (a round gives every device one message). */
+export function streamTail(count: number, startMs: number): StreamTail {
+  const timestamps: number[] = [];
+  for (let n = Math.max(0, count - (METERS + ROOMS * COUNTERS_PER_ROOM)); n < count; n++) {
+    timestamps.push((JSON.parse(deviceMessage(n, startMs).payload) as { ts: number }).ts);
+  }
+  const sinceMs = Math.max(...timestamps);
+  return { sinceMs, count: timestamps.filter((ts) => ts === sinceMs).length };
+}

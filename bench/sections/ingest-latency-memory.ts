@@ -6,7 +6,7 @@ import type { BenchContext, BenchSection } from '../bench-types.ts';
 import { consumerServices, startApiProcess, startConsumer, type ConsumerServices } from '../fixtures/consumers.ts';
 import { sampleRss, type ServiceProcess } from '../fixtures/service-process.ts';
 import { storedPoints, waitForPoints } from '../fixtures/stored-points.ts';
-import { streamStartMs } from '../load/device-mix.ts';
+import { streamStartMs, streamTail } from '../load/device-mix.ts';
 import type { FloodCommand, FloodResult } from '../load/device-flood-worker.ts';
 import type { SteadyCommand, SteadyResult } from '../load/stored-latency-worker.ts';
 import { latencySummary } from '../stats.ts';
@@ -124,7 +124,7 @@ async function measureFlood(ctx: BenchContext, system: System, flood: WorkerProc
     const startMs = system.startMs + Math.ceil(system.published / 1_000 + 2) * 1_000;
     // A fresh stretch of the stream: the flood worker numbers from 0, so shift its time base instead.
     await flood.request<FloodResult>({ type: 'flood', mqttUrl: system.services.mosquitto.url, count, startMs } satisfies FloodCommand);
-    await waitForPoints(system.services.influxd, system.database, already + count);
+    await waitForPoints(system.services.influxd, system.database, already + count, { tail: streamTail(count, startMs) });
     const peak = sampler.stop();
     system.published += count;
     peaks.push({ ingest: peak.ingest ?? 0, api: peak.api ?? 0 });

@@ -7,7 +7,7 @@ import type { BenchContext, BenchSection } from '../bench-types.ts';
 import { CONSUMER_LABEL, consumerServices, startConsumer, type ConsumerKind, type ConsumerServices } from '../fixtures/consumers.ts';
 import { ensureNodeRed } from '../fixtures/node-red.ts';
 import { waitForPoints } from '../fixtures/stored-points.ts';
-import { streamStartMs } from '../load/device-mix.ts';
+import { streamStartMs, streamTail } from '../load/device-mix.ts';
 import type { FloodCommand, FloodResult } from '../load/device-flood-worker.ts';
 import { median } from '../stats.ts';
 import { startWorker, type WorkerProcess } from '../worker-process.ts';
@@ -77,7 +77,7 @@ async function floodRun(services: ConsumerServices, publisher: WorkerProcess, ki
     await sleep(SETTLE_MS);
     const startMs = streamStartMs(count, Date.now());
     const published = publisher.request<FloodResult>({ type: 'flood', mqttUrl: services.mosquitto.url, count, startMs } satisfies FloodCommand);
-    const landed = await waitForPoints(services.influxd, database, count);
+    const landed = await waitForPoints(services.influxd, database, count, { tail: streamTail(count, startMs) });
     const flood = await published;
     const peakRssMb = consumer.peakRssMb();
     return { perSecond: landed.stored / ((landed.doneAtMs - flood.startedAtEpochMs) / 1000), stored: landed.stored, expected: count, peakRssMb, publishedPerSecond: flood.publishedPerSecond };
@@ -102,7 +102,7 @@ async function drainRun(services: ConsumerServices, publisher: WorkerProcess, ki
     const flood = await publisher.request<FloodResult>({ type: 'flood', mqttUrl: services.mosquitto.url, count, startMs } satisfies FloodCommand);
     const consumer = await startConsumer(kind, services, { database, clientId, profileName: kind === 'ingest' ? id : undefined });
     try {
-      const landed = await waitForPoints(services.influxd, database, count);
+      const landed = await waitForPoints(services.influxd, database, count, { tail: streamTail(count, startMs) });
       const perSecond = (landed.stored - landed.firstCount) / (Math.max(1, landed.doneAtMs - landed.firstAtMs) / 1000);
       return { perSecond, stored: landed.stored, expected: count, peakRssMb: consumer.peakRssMb(), publishedPerSecond: flood.publishedPerSecond };
     } finally {

@@ -5,7 +5,7 @@
 import type { BenchContext, BenchSection } from '../bench-types.ts';
 import { consumerServices, ingestCounter, startConsumer, type ConsumerServices, type RunningConsumer } from '../fixtures/consumers.ts';
 import { waitForPoints } from '../fixtures/stored-points.ts';
-import { streamStartMs } from '../load/device-mix.ts';
+import { streamStartMs, streamTail } from '../load/device-mix.ts';
 import type { FloodCommand, FloodResult } from '../load/device-flood-worker.ts';
 import { startWorker, type WorkerProcess } from '../worker-process.ts';
 
@@ -57,8 +57,9 @@ async function floodInto(services: ConsumerServices, publisher: WorkerProcess, p
       ingests.push(await startConsumer('ingest', services, { database, clientId: `bench-scale-${id}-${p}-${process.pid}`, ...(processes > 1 ? { shareGroup: groupOf(id) } : {}) }));
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const flood = publisher.request<FloodResult>({ type: 'flood', mqttUrl: services.mosquitto.url, count, startMs: streamStartMs(count, Date.now()) } satisfies FloodCommand);
-    const landed = await waitForPoints(services.influxd, database, count, { stallMs: 15_000 });
+    const startMs = streamStartMs(count, Date.now());
+    const flood = publisher.request<FloodResult>({ type: 'flood', mqttUrl: services.mosquitto.url, count, startMs } satisfies FloodCommand);
+    const landed = await waitForPoints(services.influxd, database, count, { stallMs: 15_000, tail: streamTail(count, startMs) });
     const { startedAtEpochMs } = await flood;
     // Anything doubled would still be on its way: give it a moment to show in the counters.
     await new Promise((resolve) => setTimeout(resolve, 500));
