@@ -13,7 +13,7 @@ export async function openStore(config: StoreConfig): Promise<TelemetryStore> {
 
 async function openInflux(config: Extract<StoreConfig, { kind: 'influx' }>): Promise<TelemetryStore> {
   const { createInfluxStore } = await import('./influx/influx-store.ts');
-  return createInfluxStore({ url: config.url, token: config.token, org: config.org, bucket: config.bucket });
+  return createInfluxStore({ url: config.url, token: config.token, org: config.org, bucket: config.bucket, gzipWrites: config.gzipWrites });
 }
 
 /** The alarm store beside the telemetry store: its own SQLite file, or measurements in the same bucket. */
@@ -24,7 +24,7 @@ export async function openAlarmStore(config: StoreConfig): Promise<AlarmStore> {
     store = openSqliteAlarmStore({ file: path.join(path.dirname(config.file), 'alarms.sqlite') });
   } else {
     const { createInfluxAlarmStore } = await import('./influx-alarms/influx-alarm-store.ts');
-    store = createInfluxAlarmStore({ url: config.url, token: config.token, org: config.org, bucket: config.bucket });
+    store = createInfluxAlarmStore({ url: config.url, token: config.token, org: config.org, bucket: config.bucket, gzipWrites: config.gzipWrites });
   }
   await store.start();
   return store;

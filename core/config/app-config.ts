@@ -46,6 +46,7 @@ const envSchema = z.object({
   INFLUX_TOKEN: optionalText,
   INFLUX_ORG: optionalText,
   INFLUX_BUCKET: z.string().min(1).default('k14'),
+  INFLUX_WRITE_GZIP: onOff.default('off'),
   JOURNAL_MAX_BYTES: positiveInt.default(512 * MiB),
   JOURNAL_SEGMENT_BYTES: positiveInt.default(64 * MiB),
   JOURNAL_FSYNC: z.enum(['always', 'interval', 'never']).default('interval'),
@@ -94,7 +95,7 @@ export type MqttConfig = EmbeddedMqttConfig | { readonly mode: 'external'; reado
 
 export type StoreConfig =
   | { readonly kind: 'sqlite'; readonly file: string }
-  | { readonly kind: 'influx'; readonly url: string; readonly token?: string; readonly org?: string; readonly bucket: string };
+  | { readonly kind: 'influx'; readonly url: string; readonly token?: string; readonly org?: string; readonly bucket: string; readonly gzipWrites: boolean };
 
 export interface JournalConfig {
   readonly dir: string;
@@ -205,7 +206,7 @@ function toAppConfig(e: z.infer<typeof envSchema>): AppConfig {
           : {}),
       };
   const store: StoreConfig = e.INFLUX_URL
-    ? { kind: 'influx', url: e.INFLUX_URL, token: e.INFLUX_TOKEN, org: e.INFLUX_ORG, bucket: e.INFLUX_BUCKET }
+    ? { kind: 'influx', url: e.INFLUX_URL, token: e.INFLUX_TOKEN, org: e.INFLUX_ORG, bucket: e.INFLUX_BUCKET, gzipWrites: e.INFLUX_WRITE_GZIP === 'on' }
     : { kind: 'sqlite', file: path.join(dataDir, 'telemetry.sqlite') };
   return {
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },

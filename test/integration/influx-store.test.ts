@@ -43,6 +43,17 @@ async function freshStore(overrides: Partial<InfluxStoreOptions> = {}): Promise<
   return { store, database };
 }
 
+describe('gzipped writes', () => {
+  it('stores what it wrote with compressed bodies (INFLUX_WRITE_GZIP=on)', async () => {
+    const { store } = await freshStore({ gzipWrites: true });
+    const readings = Array.from({ length: 200 }, (_, i) => aMeterReading({ meterId: 'gz-1', zone: 'zone ümlaut', tsMs: T0 + i * MINUTE_MS }));
+
+    expect((await store.writeReadings(readings)).rejected).toEqual([]);
+
+    expect(await store.readMeterReadings('gz-1', DAY)).toStrictEqual(readings);
+  });
+});
+
 describe('line-protocol escaping against the real parser', () => {
   const awkward = [
     'with space',

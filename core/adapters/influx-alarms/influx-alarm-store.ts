@@ -29,6 +29,8 @@ export interface InfluxAlarmStoreOptions {
   readonly writeTimeoutMs?: number;
   /** Per read, default 30 s. */
   readonly queryTimeoutMs?: number;
+  /** gzip write bodies (default off). */
+  readonly gzipWrites?: boolean;
   /** For start(), default 5 s. */
   readonly pingTimeoutMs?: number;
 }
@@ -42,6 +44,7 @@ export function createInfluxAlarmStore(options: InfluxAlarmStoreOptions): AlarmS
     writeTimeoutMs: options.writeTimeoutMs ?? 10_000,
     // Above any change's size, so one change is one request: the snapshot lands with its transitions.
     maxLinesPerRequest: 100_000,
+    gzip: options.gzipWrites ?? false,
   });
   const reader = createQueryClient({
     url: options.url,

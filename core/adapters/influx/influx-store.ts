@@ -50,6 +50,8 @@ export interface InfluxStoreOptions {
   readonly pingTimeoutMs?: number;
   /** Default 5,000. */
   readonly maxLinesPerRequest?: number;
+  /** gzip write bodies (default off: for a server across a slow link, not one next door). */
+  readonly gzipWrites?: boolean;
 }
 
 export function createInfluxStore(options: InfluxStoreOptions): TelemetryStore {
@@ -60,6 +62,7 @@ export function createInfluxStore(options: InfluxStoreOptions): TelemetryStore {
     bucket: options.bucket,
     writeTimeoutMs: options.writeTimeoutMs ?? 10_000,
     maxLinesPerRequest: options.maxLinesPerRequest ?? 5_000,
+    gzip: options.gzipWrites ?? false,
   });
   const reader = createQueryClient({
     url: options.url,

@@ -24,8 +24,13 @@ export function persistentSessionOptions(config: SessionConfig): IClientOptions 
     connectTimeout: 10_000,
     // We subscribe ourselves whenever the broker reports no session, and count that as a lost session.
     resubscribe: false,
+    // mqtt.js traces every packet through the `debug` package; even switched off that cost ≈ 0.6 µs a
+    // message in a profiled backlog drain. Left on when DEBUG (the package's own switch) names mqttjs.
+    ...(process.env.DEBUG?.includes('mqttjs') ? {} : { log: ignoreTrace }),
     ...(config.username ? { username: config.username } : {}),
     ...(config.password ? { password: config.password } : {}),
     ...(config.caFile ? { ca: readPemFile(config.caFile, 'MQTT CA certificate') } : {}),
   };
 }
+
+function ignoreTrace(): void {}
