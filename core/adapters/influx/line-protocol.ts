@@ -65,15 +65,18 @@ export type Fields = readonly (readonly [key: string, formatted: string])[];
  */
 export function buildLine(measurement: string, tags: Tags, fields: Fields, timeNs: string): string {
   if (fields.length === 0) throw new LineProtocolError('a point needs at least one field');
-  let line = escapeMeasurement(measurement);
+  // Joined from parts, not grown with +=: V8 keeps a += string as a rope of every piece (≈ 840 bytes
+  // for a 146-character line against ≈ 160 flat), and a batch's lines live while its write is out.
+  const parts = [escapeMeasurement(measurement)];
   for (const [key, value] of tags) {
     if (value === '') continue;
-    line += `,${escapeKeyOrTagValue(key, 'tag key')}=${escapeKeyOrTagValue(value, `tag ${key}`)}`;
+    parts.push(',', escapeKeyOrTagValue(key, 'tag key'), '=', escapeKeyOrTagValue(value, `tag ${key}`));
   }
   let separator = ' ';
   for (const [key, formatted] of fields) {
-    line += `${separator}${escapeKeyOrTagValue(key, 'field key')}=${formatted}`;
+    parts.push(separator, escapeKeyOrTagValue(key, 'field key'), '=', formatted);
     separator = ',';
   }
-  return `${line} ${timeNs}`;
+  parts.push(' ', timeNs);
+  return parts.join('');
 }
