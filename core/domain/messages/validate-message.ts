@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { DeadLetterReason } from '../dead-letter.ts';
 import type { MeterReading, ParticleSample, Reading, SizeChannel } from '../readings.ts';
 import type { SiteIndex } from '../site/site-schema.ts';
-import { meterPayloadSchema, particlePayloadSchema } from './device-payloads.ts';
+import { meterPayloadSchema, particlePayloadSchema, quickMeterPayload, quickParticlePayload, type MeterPayloadData, type ParticlePayloadData } from './device-payloads.ts';
 import { parseDeviceTopic, type DeviceTopic } from './topics.ts';
 
 export interface ValidationLimits {
@@ -95,21 +95,29 @@ function unknownDevice(device: DeviceTopic, site: SiteIndex): { reason: DeadLett
 }
 
 function normaliseOne(device: DeviceTopic, body: unknown, ctx: MessageContext): OneResult {
-  const parsed = device.kind === 'meter' ? meterPayloadSchema.safeParse(body) : particlePayloadSchema.safeParse(body);
-  if (!parsed.success) return { reason: 'schema_violation', detail: describeIssues(parsed.error) };
+  const parsed = device.kind === 'meter' ? parsePayload(quickMeterPayload, meterPayloadSchema, body) : parsePayload(quickParticlePayload, particlePayloadSchema, body);
+  if ('detail' in parsed) return { reason: 'schema_violation', detail: parsed.detail };
   const tsMs = parsed.data.ts === undefined ? ctx.receivedAtMs : toEpochMs(parsed.data.ts);
   if (tsMs - ctx.receivedAtMs > ctx.maxFutureSkewMs) {
     return { reason: 'future_timestamp', detail: `ts is ${tsMs - ctx.receivedAtMs} ms ahead of the receive time; at most ${ctx.maxFutureSkewMs} ms is allowed` };
   }
   if (device.kind === 'meter') {
-    const data = parsed.data as z.output<typeof meterPayloadSchema>;
+    const data = parsed.data as MeterPayloadData;
     return { reading: toMeterReading(device.meterId, tsMs, data, ctx.site) };
   }
-  const data = parsed.data as z.output<typeof particlePayloadSchema>;
+  const data = parsed.data as ParticlePayloadData;
   return { reading: toParticleSample(device.roomId, device.counterId, tsMs, data) };
 }
 
-function toMeterReading(meterId: string, tsMs: number, data: z.output<typeof meterPayloadSchema>, site: SiteIndex): MeterReading {
+/** The quick check first; the schema decides (and explains) whatever it does not accept. */
+function parsePayload<T>(quick: (body: unknown) => T | undefined, schema: { safeParse(body: unknown): z.ZodSafeParseResult<T> }, body: unknown): { data: T } | { detail: string } {
+  const data = quick(body);
+  if (data !== undefined) return { data };
+  const parsed = schema.safeParse(body);
+  return parsed.success ? { data: parsed.data } : { detail: describeIssues(parsed.error) };
+}
+
+function toMeterReading(meterId: string, tsMs: number, data: MeterPayloadData, site: SiteIndex): MeterReading {
   const meter = site.meter(meterId)!;
   return {
     kind: 'meter',
@@ -124,7 +132,7 @@ function toMeterReading(meterId: string, tsMs: number, data: z.output<typeof met
   };
 }
 
-function toParticleSample(roomId: string, counterId: string, tsMs: number, data: z.output<typeof particlePayloadSchema>): ParticleSample {
+function toParticleSample(roomId: string, counterId: string, tsMs: number, data: ParticlePayloadData): ParticleSample {
   const counts: Partial<Record<SizeChannel, number>> = {};
   for (const [channel, value] of Object.entries(data.counts) as [SizeChannel, number | undefined][]) {
     if (value !== undefined) counts[channel] = value;

@@ -1,6 +1,7 @@
 // The fuzzer's cases straight into validateDeviceMessage, one by one: every case must come out as
 // the message contract says (readings accepted, parts refused with their reasons), never a throw.
 import { describe, expect, it } from 'vitest';
+import { meterPayloadSchema, particlePayloadSchema, quickMeterPayload, quickParticlePayload } from '../../../core/domain/messages/device-payloads.ts';
 import { validateDeviceMessage, type ValidationLimits } from '../../../core/domain/messages/validate-message.ts';
 import { indexSite } from '../../../core/domain/site/site-schema.ts';
 import { aSiteWithMeters } from '../../fixtures/site.ts';
@@ -49,4 +50,38 @@ describe('validator under the schema-aware fuzzer', () => {
     expect(failures).toEqual([]);
     expect(Object.prototype).not.toHaveProperty('polluted');
   });
+
+  it('has the quick payload checks accept only what the schemas accept, with the same output', () => {
+    const site = aSiteWithMeters(6);
+    const next = createPayloadFuzzer({ seed: FUZZ_PROFILE.seed, devices: fuzzDevicesOf(site), limits: LIMITS, clock: Date.now, startMs: Date.UTC(2025, 0, 1) });
+    const disagreements: string[] = [];
+    let quickAccepted = 0;
+    let schemaAccepted = 0;
+    for (let i = 0; i < FUZZ_PROFILE.validatorCases; i++) {
+      const c = next();
+      const [quick, schema] = c.topic.startsWith('k14/') ? [quickMeterPayload, meterPayloadSchema] : [quickParticlePayload, particlePayloadSchema];
+      for (const body of jsonBodies(c.payload)) {
+        const fast = quick(body);
+        const parsed = schema.safeParse(body);
+        if (parsed.success) schemaAccepted++;
+        if (fast === undefined) continue;
+        quickAccepted++;
+        if (!parsed.success || JSON.stringify(fast) !== JSON.stringify(parsed.data)) disagreements.push(`quick ${JSON.stringify(fast)} vs schema ${JSON.stringify(parsed)}\n    ${describeCase(c)}`);
+      }
+    }
+    console.info(`quick payload checks: ${quickAccepted} of the ${schemaAccepted} objects the schemas accept, without the schemas`);
+    expect(disagreements.slice(0, 10)).toEqual([]);
+    // Most fuzzed objects that pass are the common shape: a quick check that gave up on all would also "agree".
+    expect(quickAccepted).toBeGreaterThan(schemaAccepted / 2);
+  });
 });
+
+/** The payload's JSON value, or each element of an array (a backlog); nothing when it is not JSON. */
+function jsonBodies(payload: Buffer): unknown[] {
+  try {
+    const body: unknown = JSON.parse(payload.toString('utf8'));
+    return Array.isArray(body) ? body : [body];
+  } catch {
+    return [];
+  }
+}
