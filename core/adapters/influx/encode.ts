@@ -1,11 +1,11 @@
 // Domain objects → InfluxDB line protocol lines (schema in schema.ts). Pure; throws LineProtocolError
 // for a value the protocol cannot carry, so the caller can refuse that one reading.
 import type { DeadLetter } from '../../domain/dead-letter.ts';
-import { concentrationPerM3, SIZE_CHANNELS, type MeterReading, type ParticleSample, type Reading } from '../../domain/readings.ts';
+import { concentrationPerM3, QUALITIES, SIZE_CHANNELS, type MeterReading, type ParticleSample, type Reading } from '../../domain/readings.ts';
 import type { MeterRollup } from '../../domain/water/rollup.ts';
 import { mlToM3 } from '../../domain/water/volume-units.ts';
 import type { RecordedMeterReplacement } from '../../ports/telemetry-store.ts';
-import { booleanValue, buildLine, floatValue, integerValue, LineProtocolError, nsFromMs, stringValue, type Fields } from './line-protocol.ts';
+import { booleanValue, buildLine, fieldPrefix, floatValue, integerValue, LineProtocolError, nsFromMs, seriesKey, stringValue, type Fields } from './line-protocol.ts';
 import {
   concentrationField,
   countField,
@@ -28,39 +28,85 @@ import {
 
 const DECIMAL_NS = /^-?(0|[1-9][0-9]*)$/;
 
-export function readingLine(reading: Reading): string {
-  return reading.kind === 'meter' ? meterLine(reading) : particleLine(reading);
+/**
+ * Each device's series key (measurement and tags, escaped), built once and reused: a line is written
+ * per reading, and a site has hundreds of devices, not millions. A meter's role or zone changing in
+ * the site configuration makes a new key. Bounded by the devices the readings come from.
+ */
+export class SeriesKeys {
+  private readonly meters = new Map<string, { readonly role: string; readonly zone: string; readonly key: string }>();
+  private readonly counters = new Map<string, Map<string, string>>();
+
+  of(reading: Reading): string {
+    return reading.kind === 'meter' ? this.ofMeter(reading) : this.ofCounter(reading);
+  }
+
+  private ofMeter({ meterId, role, zone }: MeterReading): string {
+    const known = this.meters.get(meterId);
+    if (known?.role === role && known.zone === zone) return known.key;
+    const key = seriesKey(METER_MEASUREMENT, [
+      [METER_TAGS.meter, meterId],
+      [METER_TAGS.role, role],
+      [METER_TAGS.zone, zone],
+    ]);
+    this.meters.set(meterId, { role, zone, key });
+    return key;
+  }
+
+  private ofCounter({ roomId, counterId }: ParticleSample): string {
+    let room = this.counters.get(roomId);
+    const known = room?.get(counterId);
+    if (known !== undefined) return known;
+    const key = seriesKey(PARTICLE_MEASUREMENT, [
+      [PARTICLE_TAGS.counter, counterId],
+      [PARTICLE_TAGS.room, roomId],
+    ]);
+    if (!room) this.counters.set(roomId, (room = new Map()));
+    room.set(counterId, key);
+    return key;
+  }
 }
 
-function meterLine(reading: MeterReading): string {
-  const fields: [string, string][] = [[MF.flow, floatValue(reading.flowM3PerHour, 'flowM3PerHour')]];
-  if (reading.totalizerM3 !== undefined) fields.push([MF.totalizer, floatValue(reading.totalizerM3, 'totalizerM3')]);
-  fields.push([MF.quality, stringValue(reading.quality)]);
-  if (reading.seq !== undefined) fields.push([MF.seq, integerValue(reading.seq, 'seq')]);
-  const tags = [
-    [METER_TAGS.meter, reading.meterId],
-    [METER_TAGS.role, reading.role],
-    [METER_TAGS.zone, reading.zone],
-  ] as const;
-  return buildLine(METER_MEASUREMENT, tags, fields, nsFromMs(reading.tsMs, 'tsMs'));
+const FLOW = fieldPrefix(MF.flow, true);
+const TOTALIZER = fieldPrefix(MF.totalizer, false);
+const QUALITY = fieldPrefix(MF.quality, false);
+const QUALITY_VALUES = new Map(QUALITIES.map((quality) => [quality, stringValue(quality)]));
+const VOLUME = fieldPrefix(PF.volume, true);
+const CHANNEL_FIELDS = SIZE_CHANNELS.map((channel) => ({
+  channel,
+  count: fieldPrefix(countField(channel), false),
+  concentration: fieldPrefix(concentrationField(channel), false),
+  what: `counts['${channel}']`,
+}));
+const SEQ = fieldPrefix(MF.seq, false);
+
+/** A reading's line; seriesKeys reuses device series keys across calls (a store keeps one). */
+export function readingLine(reading: Reading, seriesKeys: SeriesKeys = new SeriesKeys()): string {
+  // Parts joined once, as in buildLine (a += string stays a rope while its batch is written).
+  const parts = [seriesKeys.of(reading)];
+  if (reading.kind === 'meter') meterFields(reading, parts);
+  else particleFields(reading, parts);
+  if (reading.seq !== undefined) parts.push(SEQ, integerValue(reading.seq, 'seq'));
+  parts.push(' ', nsFromMs(reading.tsMs, 'tsMs'));
+  return parts.join('');
 }
 
-function particleLine(sample: ParticleSample): string {
-  const fields: [string, string][] = [[PF.volume, floatValue(sample.volumeLitres, 'volumeLitres')]];
-  for (const channel of SIZE_CHANNELS) {
+function meterFields(reading: MeterReading, parts: string[]): void {
+  parts.push(FLOW, floatValue(reading.flowM3PerHour, 'flowM3PerHour'));
+  if (reading.totalizerM3 !== undefined) parts.push(TOTALIZER, floatValue(reading.totalizerM3, 'totalizerM3'));
+  parts.push(QUALITY, QUALITY_VALUES.get(reading.quality) ?? stringValue(reading.quality));
+}
+
+function particleFields(sample: ParticleSample, parts: string[]): void {
+  parts.push(VOLUME, floatValue(sample.volumeLitres, 'volumeLitres'));
+  for (const { channel, count: countPrefix, concentration: concentrationPrefix, what } of CHANNEL_FIELDS) {
     const count = sample.counts[channel];
     if (count === undefined) continue;
-    fields.push([countField(channel), integerValue(count, `counts['${channel}']`)]);
+    parts.push(countPrefix, integerValue(count, what));
     const concentration = concentrationPerM3(count, sample.volumeLitres);
     // A zero volume has no concentration; the count itself is still worth keeping.
-    if (Number.isFinite(concentration)) fields.push([concentrationField(channel), floatValue(concentration, 'concentration')]);
+    if (Number.isFinite(concentration)) parts.push(concentrationPrefix, floatValue(concentration, 'concentration'));
   }
-  if (sample.seq !== undefined) fields.push([PF.seq, integerValue(sample.seq, 'seq')]);
-  const tags = [
-    [PARTICLE_TAGS.counter, sample.counterId],
-    [PARTICLE_TAGS.room, sample.roomId],
-  ] as const;
-  return buildLine(PARTICLE_MEASUREMENT, tags, fields, nsFromMs(sample.tsMs, 'tsMs'));
 }
 
 /** A dead letter's id is its time in ns, so rewriting the same id overwrites the same point. */

@@ -1,6 +1,5 @@
 // TelemetryStore on InfluxDB: writes line protocol via /api/v2/write (2.x, 3.x, 1.8+, or 1.x behind
 // a translating proxy), reads with InfluxQL at /query. Schema in schema.ts.
-import type { Reading } from '../../domain/readings.ts';
 import type { RejectedReading, TelemetryStore } from '../../ports/telemetry-store.ts';
 import {
   deadLetterFromRow,
@@ -14,7 +13,7 @@ import {
   timeFromRow,
   type Row,
 } from './decode.ts';
-import { deadLetterLine, readingLine, replacementLine, rollupLine } from './encode.ts';
+import { deadLetterLine, readingLine, replacementLine, rollupLine, SeriesKeys } from './encode.ts';
 import {
   boundingReadingsQuery,
   countQuery,
@@ -55,6 +54,7 @@ export interface InfluxStoreOptions {
 }
 
 export function createInfluxStore(options: InfluxStoreOptions): TelemetryStore {
+  const seriesKeys = new SeriesKeys();
   const writer = createLineWriter({
     url: options.url,
     token: options.token,
@@ -82,19 +82,20 @@ export function createInfluxStore(options: InfluxStoreOptions): TelemetryStore {
       // Refusals are reported in input order, whether we or the server refused.
       const rejected: { index: number; entry: RejectedReading }[] = [];
       const lines: string[] = [];
-      const owners: { index: number; reading: Reading }[] = [];
+      /** Index in readings of each line's reading. */
+      const owners: number[] = [];
       readings.forEach((reading, index) => {
-        const line = encodeOrRefuse(() => readingLine(reading));
-        if (typeof line === 'string') {
-          lines.push(line);
-          owners.push({ index, reading });
-        } else {
-          rejected.push({ index, entry: { reading, reason: line.refused } });
+        try {
+          lines.push(readingLine(reading, seriesKeys));
+          owners.push(index);
+        } catch (error) {
+          if (!(error instanceof LineProtocolError)) throw error;
+          rejected.push({ index, entry: { reading, reason: error.message } });
         }
       });
       for (const refused of await writer.write(lines)) {
         const owner = owners[refused.index];
-        if (owner !== undefined) rejected.push({ index: owner.index, entry: { reading: owner.reading, reason: refused.reason } });
+        if (owner !== undefined) rejected.push({ index: owner, entry: { reading: readings[owner]!, reason: refused.reason } });
       }
       return { rejected: rejected.sort((a, b) => a.index - b.index).map((r) => r.entry) };
     },
@@ -191,15 +192,6 @@ function throwIfRefused(what: string, refused: readonly RefusedLine[], name: (in
 /** The order SQLite's BINARY collation gives for ids without characters beyond U+FFFF. */
 function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function encodeOrRefuse(encode: () => string): string | { refused: string } {
-  try {
-    return encode();
-  } catch (error) {
-    if (error instanceof LineProtocolError) return { refused: error.message };
-    throw error;
-  }
 }
 
 function countValue(value: unknown): number {

@@ -1,7 +1,7 @@
 // The InfluxDB line-protocol builder: exact lines for each kind, escaping as the 1.x/2.x parser
 // reads it back, and refusal of values the protocol cannot carry.
 import { describe, expect, it } from 'vitest';
-import { deadLetterLine, readingLine } from '../../../core/adapters/influx/encode.ts';
+import { deadLetterLine, readingLine, SeriesKeys } from '../../../core/adapters/influx/encode.ts';
 import { buildLine, escapeKeyOrTagValue, floatValue, integerValue, LineProtocolError, nsFromMs, stringValue } from '../../../core/adapters/influx/line-protocol.ts';
 import { aDeadLetter, aMeterReading, aParticleSample, T0 } from '../../fixtures/readings.ts';
 
@@ -42,6 +42,32 @@ describe('readingLine', () => {
     expect(() => readingLine(aMeterReading({ seq: 1.5 }))).toThrow(/seq must be an integer/);
     expect(() => readingLine(aParticleSample({ counts: { '0.5': -0.5 } }))).toThrow(/counts\['0.5'\] must be an integer/);
     expect(() => readingLine(aMeterReading({ tsMs: T0 + 0.5 }))).toThrow(/tsMs must be an integer/);
+  });
+});
+
+describe('SeriesKeys', () => {
+  it('gives the same lines as fresh keys across devices, and a new key when a meter moves to another zone', () => {
+    const keys = new SeriesKeys();
+    const readings = [
+      aMeterReading({ meterId: 'm 1' }),
+      aParticleSample({ roomId: 'r,1', counterId: 'c=1' }),
+      aMeterReading({ meterId: 'm 1', tsMs: T0 + 1000 }),
+      aParticleSample({ roomId: 'r,1', counterId: 'c=2' }),
+      aParticleSample({ roomId: 'r,2', counterId: 'c=1' }),
+      aMeterReading({ meterId: 'm 1', zone: 'zone2' }),
+      aMeterReading({ meterId: 'm 1', role: 'tap', zone: 'zone2' }),
+    ];
+    const lines = readings.map((reading) => readingLine(reading, keys));
+    expect(lines).toEqual(readings.map((reading) => readingLine(reading)));
+    expect(lines[5]).toMatch(/^meter_reading,meter=m\\ 1,role=recycled,zone=zone2 /);
+    expect(lines[6]).toMatch(/^meter_reading,meter=m\\ 1,role=tap,zone=zone2 /);
+  });
+
+  it('refuses a device id the protocol cannot carry every time, caching nothing', () => {
+    const keys = new SeriesKeys();
+    const bad = aMeterReading({ meterId: 'm\\' });
+    expect(() => readingLine(bad, keys)).toThrow(/tag meter cannot end with a backslash/);
+    expect(() => readingLine(bad, keys)).toThrow(LineProtocolError);
   });
 });
 
