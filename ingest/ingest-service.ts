@@ -1,7 +1,7 @@
 // Ingest as one long-lived component: MQTT intake → journal → (store writer, live publisher).
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import type { JournalConfig } from '../core/config/app-config.ts';
+import type { JournalConfig, WriterConfig } from '../core/config/app-config.ts';
 import { deadLetterIdSource } from '../core/domain/dead-letter.ts';
 import type { ValidationLimits } from '../core/domain/messages/validate-message.ts';
 import { COUNTER_TOPIC_FILTER, METER_TOPIC_FILTER } from '../core/domain/messages/topics.ts';
@@ -23,7 +23,7 @@ const LIVE_BATCH_MAX = 500;
 export interface IngestOptions {
   readonly mqtt: SessionConfig & { readonly url: string; readonly shareGroup?: string };
   readonly journal: JournalConfig;
-  readonly writer: { readonly batchMax: number; readonly flushMs: number };
+  readonly writer: WriterConfig;
   readonly validation: ValidationLimits;
   readonly site: SiteConfig;
   readonly store: TelemetryStore;

@@ -53,6 +53,7 @@ const envSchema = z.object({
   JOURNAL_FSYNC_INTERVAL_MS: positiveInt.default(1000),
   WRITE_BATCH_MAX: positiveInt.default(5000),
   WRITE_FLUSH_MS: z.coerce.number().int().nonnegative().default(20),
+  WRITE_MAX_IN_FLIGHT: positiveInt.max(16).default(4),
   MAX_PAYLOAD_BYTES: positiveInt.default(64 * 1024),
   MAX_FUTURE_SKEW_MS: positiveInt.default(5 * 60_000),
   OPS_BACKLOG_ALARM_AGE_MS: positiveInt.default(30_000),
@@ -105,6 +106,13 @@ export interface JournalConfig {
   readonly fsyncIntervalMs: number;
 }
 
+/** The store writer: batches of up to batchMax readings, filled for flushMs, up to maxInFlight at once under a backlog. */
+export interface WriterConfig {
+  readonly batchMax: number;
+  readonly flushMs: number;
+  readonly maxInFlight: number;
+}
+
 export interface SecurityConfig {
   /** 'off' only for local demos: every caller is admin. */
   readonly auth: 'on' | 'off';
@@ -145,7 +153,7 @@ export interface AppConfig {
     readonly seed?: number;
   };
   readonly journal: JournalConfig;
-  readonly writer: { readonly batchMax: number; readonly flushMs: number };
+  readonly writer: WriterConfig;
   readonly validation: { readonly maxPayloadBytes: number; readonly maxFutureSkewMs: number };
   /** Ingest's operational alarms: store backlog (raise at / clear below an age), evaluation period, seq reboots. */
   readonly ops: {
@@ -230,7 +238,7 @@ function toAppConfig(e: z.infer<typeof envSchema>): AppConfig {
       fsync: e.JOURNAL_FSYNC,
       fsyncIntervalMs: e.JOURNAL_FSYNC_INTERVAL_MS,
     },
-    writer: { batchMax: e.WRITE_BATCH_MAX, flushMs: e.WRITE_FLUSH_MS },
+    writer: { batchMax: e.WRITE_BATCH_MAX, flushMs: e.WRITE_FLUSH_MS, maxInFlight: e.WRITE_MAX_IN_FLIGHT },
     validation: { maxPayloadBytes: e.MAX_PAYLOAD_BYTES, maxFutureSkewMs: e.MAX_FUTURE_SKEW_MS },
     ops: {
       backlog: { raiseAtAgeMs: e.OPS_BACKLOG_ALARM_AGE_MS, clearBelowAgeMs: e.OPS_BACKLOG_CLEAR_AGE_MS },

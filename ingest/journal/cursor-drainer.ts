@@ -1,7 +1,12 @@
 // Drains one journal cursor into a sink, in order, in batches: waits for appends (plus a flush delay
 // that lets a batch fill), hands a batch to the sink, commits only when the sink resolved, and
-// retries the same batch with backoff when it threw. Serves the store writer and the live publisher.
+// retries from the first uncommitted batch with backoff when it threw. Serves the store writer and
+// the live publisher. With a backlog of whole batches, up to maxInFlight of them are handed on
+// before the first resolves: one write at a time left the store idle while the event loop was busy
+// taking in a broker backlog (one batch per turn of the loop, each turn long), and InfluxDB takes
+// concurrent writes. Commits stay in order, so a crash redelivers at most the batches in flight.
 import type { Logger } from 'pino';
+import type { CursorBatch } from './journal-cursor.ts';
 import type { JournalRecord } from './journal-record.ts';
 import type { Journal } from './journal.ts';
 
@@ -12,10 +17,21 @@ export interface DrainerOptions {
   readonly batchMax: number;
   /** How long to let a batch fill after the first unread append; 0 hands records on at once. */
   readonly flushMs: number;
+  /** Batches handed to the sink before the first resolves, while whole batches wait (default 1). */
+  readonly maxInFlight?: number;
   readonly logger: Logger;
   readonly onFailure?: (error: unknown) => void;
   readonly retryMinMs?: number;
   readonly retryMaxMs?: number;
+}
+
+/** No journal line is shorter: fewer bytes than batchMax × this cannot hold a whole batch. */
+const MIN_RECORD_BYTES = 64;
+
+interface InFlight {
+  readonly batch: CursorBatch;
+  /** Settles with the sink's failure, or undefined when it resolved. */
+  readonly outcome: Promise<{ error: unknown } | undefined>;
 }
 
 export class CursorDrainer {
@@ -56,33 +72,56 @@ export class CursorDrainer {
   }
 
   private async run(): Promise<void> {
-    const { journal, cursorName, batchMax, flushMs } = this.options;
+    const { journal, cursorName } = this.options;
     const cursor = journal.cursor(cursorName);
+    const inFlight: InFlight[] = [];
     let retryMs = this.options.retryMinMs ?? 100;
     while (this.running) {
-      if (!cursor.hasUnread()) {
+      if (inFlight.length === 0 && !cursor.hasUnread()) {
         await this.pause(undefined);
         continue;
       }
-      if (flushMs > 0 && cursor.lagBytes < batchMax * 64) await this.pause(flushMs);
-      const batch = cursor.read(batchMax);
-      if (batch.corruptLines) this.options.logger.error({ cursor: cursorName, lines: batch.corruptLines }, 'skipped corrupt journal lines');
-      this.oldestUnhandedAt ??= firstReceiveTime(batch.records);
-      try {
-        if (batch.records.length) await this.options.sink(batch.records);
-        cursor.commit(batch.endPosition);
-        this.oldestUnhandedAt = undefined;
+      await this.handOn(inFlight);
+      const head = inFlight.shift();
+      if (!head) continue;
+      const failure = await head.outcome;
+      if (!failure) {
+        cursor.commit(head.batch.endPosition);
+        this.oldestUnhandedAt = inFlight[0] ? firstReceiveTime(inFlight[0].batch.records) : undefined;
         retryMs = this.options.retryMinMs ?? 100;
         // A synchronous sink (SQLite) resolves at once: without a turn of the event loop between
         // batches, draining a backlog would starve the MQTT socket and stall acknowledgements.
         await yieldToEventLoop();
-      } catch (error) {
-        cursor.rewind();
-        this.options.onFailure?.(error);
-        this.options.logger.warn({ err: error, cursor: cursorName, retryMs }, 'sink failed; the batch will be retried');
-        await this.pause(retryMs);
-        retryMs = Math.min(retryMs * 2, this.options.retryMaxMs ?? 5000);
+        continue;
       }
+      // Later batches may have gone through; they go again from the first uncommitted one.
+      await Promise.all(inFlight.splice(0).map((later) => later.outcome));
+      cursor.rewind();
+      this.options.onFailure?.(failure.error);
+      this.options.logger.warn({ err: failure.error, cursor: cursorName, retryMs }, 'sink failed; the batch will be retried');
+      await this.pause(retryMs);
+      retryMs = Math.min(retryMs * 2, this.options.retryMaxMs ?? 5000);
+    }
+    // Stopping: what went through is committed, in order, up to the first failure.
+    for (const { batch, outcome } of inFlight) {
+      if (await outcome) break;
+      cursor.commit(batch.endPosition);
+    }
+  }
+
+  /** Reads batches and hands them to the sink: the first after its flush delay, more only while whole batches wait. */
+  private async handOn(inFlight: InFlight[]): Promise<void> {
+    const { batchMax, flushMs } = this.options;
+    const cursor = this.options.journal.cursor(this.options.cursorName);
+    const maxInFlight = this.options.maxInFlight ?? 1;
+    const batchBytes = batchMax * MIN_RECORD_BYTES;
+    if (inFlight.length === 0 && flushMs > 0 && cursor.lagBytes < batchBytes) await this.pause(flushMs);
+    while (this.running && cursor.hasUnread() && (inFlight.length === 0 || (inFlight.length < maxInFlight && cursor.unreadBytes >= batchBytes))) {
+      const batch = cursor.read(batchMax);
+      if (batch.corruptLines) this.options.logger.error({ cursor: this.options.cursorName, lines: batch.corruptLines }, 'skipped corrupt journal lines');
+      this.oldestUnhandedAt ??= firstReceiveTime(batch.records);
+      const outcome = batch.records.length ? this.options.sink(batch.records).then(() => undefined, (error: unknown) => ({ error })) : Promise.resolve(undefined);
+      inFlight.push({ batch, outcome });
     }
   }
 

@@ -64,6 +64,11 @@ export class JournalCursor {
     return this.options.journal.endPosition - this.committed;
   }
 
+  /** Bytes appended but not yet read by this cursor. */
+  get unreadBytes(): number {
+    return this.options.journal.endPosition - this.nextRead;
+  }
+
   hasUnread(): boolean {
     return this.nextRead < this.options.journal.endPosition;
   }

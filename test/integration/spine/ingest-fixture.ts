@@ -19,7 +19,7 @@ export function testIngestOptions(o: {
   return {
     mqtt: { url: o.url, clientId: o.clientId ?? `ingest-test-${process.pid}-${Date.now()}`, protocolVersion: o.protocolVersion, sessionExpirySeconds: 3600 },
     journal: { dir: path.join(o.dir, 'journal'), maxBytes: 256 * 1024 * 1024, segmentBytes: 4 * 1024 * 1024, fsync: 'interval', fsyncIntervalMs: 1000 },
-    writer: { batchMax: 2000, flushMs: 20 },
+    writer: { batchMax: 2000, flushMs: 20, maxInFlight: 4 },
     validation: { maxPayloadBytes: 64 * 1024, maxFutureSkewMs: 5 * 60_000 },
     site: o.site,
     store: o.store,

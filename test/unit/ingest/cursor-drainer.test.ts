@@ -1,0 +1,115 @@
+// The cursor drainer on a real journal in a temp directory, with a sink the test resolves by hand:
+// batches handed on ahead under a backlog, commits in journal order, retries from the first
+// uncommitted batch.
+import fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CursorDrainer } from '../../../ingest/journal/cursor-drainer.ts';
+import type { JournalRecord } from '../../../ingest/journal/journal-record.ts';
+import { Journal } from '../../../ingest/journal/journal.ts';
+import { aMeterReading } from '../../fixtures/readings.ts';
+import { pollUntil } from '../../harness/poll-until.ts';
+
+const record = (seq: number): JournalRecord => ({ t: 'r', at: 1_700_000_000_000 + seq, r: aMeterReading({ seq, tsMs: 1_700_000_000_000 + seq }) });
+const seqs = (records: readonly JournalRecord[]) => records.map((r) => (r.t === 'r' ? r.r.seq : -1));
+
+const waitFor = (condition: () => boolean) => pollUntil(() => (condition() ? true : undefined), { description: 'the drainer', timeoutMs: 5_000, intervalMs: 2 });
+/** Long enough for the drainer to act if it wrongly would: absence cannot be polled for. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
+
+interface HeldCall {
+  readonly seqs: (number | undefined)[];
+  resolve(): void;
+  reject(error: Error): void;
+}
+/** Every held call of the current test, released before the drainer stops (a failing test must not hang there). */
+let held: HeldCall[] = [];
+
+/** A sink whose calls wait until the test settles them. */
+function heldSink() {
+  const calls: HeldCall[] = [];
+  held = calls;
+  const sink = (records: JournalRecord[]) =>
+    new Promise<void>((resolve, reject) => {
+      calls.push({ seqs: seqs(records), resolve, reject });
+    });
+  return { calls, sink };
+}
+
+describe('CursorDrainer', () => {
+  let dir: string;
+  let journal: Journal;
+  let drainer: CursorDrainer | undefined;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(tmpdir(), 'k14-drainer-'));
+    journal = Journal.open({ dir, maxBytes: 1 << 24, segmentBytes: 1 << 22, fsync: 'never', fsyncIntervalMs: 1000, cursorNames: ['store'] });
+  });
+  afterEach(async () => {
+    for (const call of held) call.resolve();
+    await drainer?.stop();
+    drainer = undefined;
+    journal.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const start = (sink: (records: JournalRecord[]) => Promise<void>, maxInFlight: number) => {
+    drainer = new CursorDrainer({ journal, cursorName: 'store', sink, batchMax: 10, flushMs: 5, maxInFlight, logger: pino({ level: 'silent' }), retryMinMs: 5 });
+    drainer.start();
+    return journal.cursor('store');
+  };
+
+  it('hands up to maxInFlight whole batches on at once and commits them in journal order only', async () => {
+    journal.append(Array.from({ length: 50 }, (_, i) => record(i)));
+    const { calls, sink } = heldSink();
+    const cursor = start(sink, 3);
+
+    await waitFor(() => calls.length === 3);
+    expect(calls.map((c) => c.seqs[0])).toEqual([0, 10, 20]);
+    const committedBefore = cursor.committedPosition;
+    calls[1]!.resolve();
+    calls[2]!.resolve();
+    await settle();
+    expect(cursor.committedPosition).toBe(committedBefore); // the first batch is still out
+    expect(calls).toHaveLength(3);
+
+    calls[0]!.resolve();
+    await waitFor(() => calls.length === 5);
+    for (const call of calls.slice(3)) call.resolve();
+    await waitFor(() => cursor.lagBytes === 0);
+    expect(calls.flatMap((c) => c.seqs)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
+  it('keeps one batch at a time while less than a whole batch waits', async () => {
+    const { calls, sink } = heldSink();
+    start(sink, 4);
+    journal.append([record(1), record(2)]);
+    await waitFor(() => calls.length === 1);
+    journal.append([record(3)]);
+    await settle();
+    expect(calls).toHaveLength(1);
+    calls[0]!.resolve();
+    await waitFor(() => calls.length === 2);
+    expect(calls[1]!.seqs).toEqual([3]);
+    calls[1]!.resolve();
+  });
+
+  it('after a failed batch, waits for the later ones and retries from the first uncommitted batch', async () => {
+    journal.append(Array.from({ length: 30 }, (_, i) => record(i)));
+    const { calls, sink } = heldSink();
+    const cursor = start(sink, 3);
+
+    await waitFor(() => calls.length === 3);
+    calls[0]!.resolve();
+    calls[1]!.reject(new Error('store down'));
+    await settle();
+    expect(calls).toHaveLength(3); // no retry while a later batch is still out
+    calls[2]!.resolve();
+    await waitFor(() => calls.length >= 5);
+    expect(calls.slice(3, 5).map((c) => c.seqs[0])).toEqual([10, 20]);
+    for (const call of calls.slice(3)) call.resolve();
+    await waitFor(() => cursor.lagBytes === 0);
+  });
+});
