@@ -4,7 +4,12 @@
 // the PUBACKs of one event-loop turn (one socket read, often hundreds of messages) wait in the socket
 // until the end of the turn, when the turn's records go into the journal in one write and only then
 // the socket is uncorked. No acknowledgement leaves before its message is journalled, and a turn
-// costs one file write and one socket write instead of one of each per message. If the append fails
+// costs one file write and one socket write instead of one of each per message. A turn takes at most
+// turnMessagesMax messages: the last one's callback waits for the commit, and mqtt.js handles no
+// further message until it comes. Draining a broker backlog, turns otherwise grew to all the socket
+// held (≈ 19,000 messages, 150 ms), and the store writer and live publisher, which get a step per
+// turn, fell far behind. (Pausing the socket does not hold: its pipe into mqtt.js resumes it on
+// drain.) If the append fails
 // the connection is dropped with the PUBACKs unsent, so the broker redelivers those messages. While
 // the journal is full no callback comes and the broker keeps the backlog.
 import type { MqttClient } from 'mqtt';
@@ -25,6 +30,8 @@ export interface IntakeOptions {
   readonly nextDeadLetterId: (receivedAtMs: number) => string;
   readonly metrics: IngestMetrics;
   readonly logger: Logger;
+  /** Messages one event-loop turn takes in before the intake waits for the turn's commit (default 2,000). */
+  readonly turnMessagesMax?: number;
   /** Called with the records of each group once they are in the journal (hot path: keep it cheap). */
   readonly onAppended?: (records: readonly JournalRecord[]) => void;
 }
@@ -46,10 +53,15 @@ interface CorkableSocket {
 interface Group {
   readonly socket: CorkableSocket;
   readonly records: JournalRecord[];
+  messages: number;
+  /** The callback of the turn's last message, held so that mqtt.js takes no more until the commit. */
+  heldAck?: () => void;
 }
+
 
 export function installIntake(options: IntakeOptions): Intake {
   const { client, journal, metrics, logger } = options;
+  const turnMessagesMax = options.turnMessagesMax ?? 2_000;
   let closed = false;
   let group: Group | undefined;
 
@@ -71,6 +83,7 @@ export function installIntake(options: IntakeOptions): Intake {
     } catch (error) {
       logger.error({ err: error }, 'journal append observer failed');
     }
+    committing.heldAck?.();
     committing.socket.uncork();
   };
 
@@ -79,11 +92,12 @@ export function installIntake(options: IntakeOptions): Intake {
     if (!group) {
       const socket = client.stream as unknown as CorkableSocket;
       socket.cork();
-      group = { socket, records: [] };
+      group = { socket, records: [], messages: 0 };
       setImmediate(commit);
     }
     for (const record of records) group.records.push(record);
-    ack?.();
+    if (++group.messages < turnMessagesMax) ack?.();
+    else if (ack) group.heldAck = ack;
   };
 
   const handleMessage: HandleMessage = (packet, callback) => {

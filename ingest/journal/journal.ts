@@ -8,8 +8,12 @@ import { encodeRecords, type JournalRecord } from './journal-record.ts';
 import { RecentAppends, type RecentRecords } from './recent-appends.ts';
 import { listSegments, segmentFile, truncateTornTail, type Segment } from './segment-files.ts';
 
-/** Records kept in memory for cursors that keep up: above a store batch and its flush delay's worth at a flood. */
-const RECENT_RECORDS_MAX = 8_192;
+/**
+ * Records kept in memory for cursors that keep up: several store batches in flight plus the turns
+ * taken in meanwhile while a broker backlog drains (the store ran 6,000–12,000 records behind the
+ * intake in a traced drain); ≈ 10 MB at most.
+ */
+const RECENT_RECORDS_MAX = 32_768;
 
 export type FsyncPolicy = 'always' | 'interval' | 'never';
 

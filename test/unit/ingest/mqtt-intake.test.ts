@@ -14,7 +14,7 @@ import { k14Site } from '../../fixtures/site.ts';
 
 type Packet = Parameters<MqttClient['handleMessage']>[0];
 
-function harness(options: { appendFails?: boolean } = {}) {
+function harness(options: { appendFails?: boolean; turnMessagesMax?: number } = {}) {
   const events: string[] = [];
   const socket = { cork: () => events.push('cork'), uncork: () => events.push('uncork'), destroy: () => events.push('destroy') };
   const client = { stream: socket } as unknown as MqttClient;
@@ -34,6 +34,7 @@ function harness(options: { appendFails?: boolean } = {}) {
     nextDeadLetterId: () => '1',
     metrics: createIngestMetrics(new MetricsRegistry()),
     logger: pino({ level: 'silent' }),
+    ...(options.turnMessagesMax ? { turnMessagesMax: options.turnMessagesMax } : {}),
   });
   const deliver = (seq: number) =>
     client.handleMessage({ cmd: 'publish', topic: 'k14/meter/inf-z1', payload: Buffer.from(JSON.stringify({ flow_m3h: 12.5, quality: 'good', seq })), qos: 1, dup: false, retain: false } as Packet, () => events.push(`ack ${seq}`));
@@ -54,6 +55,15 @@ describe('MQTT intake group commit', () => {
     deliver(4);
     await endOfTurn();
     expect(events.slice(6)).toEqual(['cork', 'ack 4', 'append 1', 'uncork']);
+  });
+
+  it('holds the callback of a turn\'s last message until the commit, so mqtt.js takes no more in that turn', async () => {
+    const { events, deliver } = harness({ turnMessagesMax: 2 });
+    deliver(1);
+    deliver(2);
+    expect(events).toEqual(['cork', 'ack 1']);
+    await endOfTurn();
+    expect(events).toEqual(['cork', 'ack 1', 'append 2', 'ack 2', 'uncork']);
   });
 
   it('drops the connection with the PUBACKs unsent when the append fails, so the broker redelivers', async () => {
