@@ -9,9 +9,9 @@
 // further message until it comes. Draining a broker backlog, turns otherwise grew to all the socket
 // held (≈ 19,000 messages, 150 ms), and the store writer and live publisher, which get a step per
 // turn, fell far behind. (Pausing the socket does not hold: its pipe into mqtt.js resumes it on
-// drain.) If the append fails
-// the connection is dropped with the PUBACKs unsent, so the broker redelivers those messages. While
-// the journal is full no callback comes and the broker keeps the backlog.
+// drain.) If the append fails the connection is dropped with the PUBACKs unsent, so the broker
+// redelivers those messages. While the journal is full no callback comes and the broker keeps the
+// backlog.
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { captureRawPayload, type DeadLetter } from '../core/domain/dead-letter.ts';
@@ -57,7 +57,6 @@ interface Group {
   /** The callback of the turn's last message, held so that mqtt.js takes no more until the commit. */
   heldAck?: () => void;
 }
-
 
 export function installIntake(options: IntakeOptions): Intake {
   const { client, journal, metrics, logger } = options;

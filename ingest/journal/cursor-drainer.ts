@@ -76,17 +76,21 @@ export class CursorDrainer {
     const cursor = journal.cursor(cursorName);
     const inFlight: InFlight[] = [];
     let retryMs = this.options.retryMinMs ?? 100;
+    // After a failure one batch probes the sink: a store that is down gets no burst of writes, and
+    // the retried batches are not all read back into memory at once while it stays down.
+    let probing = false;
     while (this.running) {
       if (inFlight.length === 0 && !cursor.hasUnread()) {
         await this.pause(undefined);
         continue;
       }
-      await this.handOn(inFlight);
+      await this.handOn(inFlight, probing ? 1 : (this.options.maxInFlight ?? 1));
       const head = inFlight.shift();
       if (!head) continue;
       const failure = await head.outcome;
       if (!failure) {
         cursor.commit(head.batch.endPosition);
+        probing = false;
         this.oldestUnhandedAt = inFlight[0] ? firstReceiveTime(inFlight[0].batch.records) : undefined;
         retryMs = this.options.retryMinMs ?? 100;
         // A synchronous sink (SQLite) resolves at once: without a turn of the event loop between
@@ -97,6 +101,7 @@ export class CursorDrainer {
       // Later batches may have gone through; they go again from the first uncommitted one.
       await Promise.all(inFlight.splice(0).map((later) => later.outcome));
       cursor.rewind();
+      probing = true;
       this.options.onFailure?.(failure.error);
       this.options.logger.warn({ err: failure.error, cursor: cursorName, retryMs }, 'sink failed; the batch will be retried');
       await this.pause(retryMs);
@@ -110,10 +115,9 @@ export class CursorDrainer {
   }
 
   /** Reads batches and hands them to the sink: the first after its flush delay, more only while whole batches wait. */
-  private async handOn(inFlight: InFlight[]): Promise<void> {
+  private async handOn(inFlight: InFlight[], maxInFlight: number): Promise<void> {
     const { batchMax, flushMs } = this.options;
     const cursor = this.options.journal.cursor(this.options.cursorName);
-    const maxInFlight = this.options.maxInFlight ?? 1;
     const batchBytes = batchMax * MIN_RECORD_BYTES;
     if (inFlight.length === 0 && flushMs > 0 && cursor.lagBytes < batchBytes) await this.pause(flushMs);
     while (this.running && cursor.hasUnread() && (inFlight.length === 0 || (inFlight.length < maxInFlight && cursor.unreadBytes >= batchBytes))) {

@@ -96,8 +96,8 @@ describe('CursorDrainer', () => {
     calls[1]!.resolve();
   });
 
-  it('after a failed batch, waits for the later ones and retries from the first uncommitted batch', async () => {
-    journal.append(Array.from({ length: 30 }, (_, i) => record(i)));
+  it('after a failed batch, waits for the later ones, then retries from the first uncommitted batch one at a time until one goes through', async () => {
+    journal.append(Array.from({ length: 40 }, (_, i) => record(i)));
     const { calls, sink } = heldSink();
     const cursor = start(sink, 3);
 
@@ -105,11 +105,17 @@ describe('CursorDrainer', () => {
     calls[0]!.resolve();
     calls[1]!.reject(new Error('store down'));
     await settle();
-    expect(calls).toHaveLength(3); // no retry while a later batch is still out
+    expect(calls).toHaveLength(4); // the first batch's successor went on; no retry while a later batch is out
     calls[2]!.resolve();
-    await waitFor(() => calls.length >= 5);
-    expect(calls.slice(3, 5).map((c) => c.seqs[0])).toEqual([10, 20]);
-    for (const call of calls.slice(3)) call.resolve();
+    calls[3]!.resolve();
+    await waitFor(() => calls.length === 5);
+    expect(calls[4]!.seqs[0]).toBe(10);
+    await settle();
+    expect(calls).toHaveLength(5); // probing: one batch until the store takes one
+    calls[4]!.resolve();
+    await waitFor(() => calls.length === 7);
+    expect(calls.slice(5).map((c) => c.seqs[0])).toEqual([20, 30]);
+    for (const call of calls.slice(5)) call.resolve();
     await waitFor(() => cursor.lagBytes === 0);
   });
 });
