@@ -120,7 +120,13 @@ export class CursorDrainer {
     const cursor = this.options.journal.cursor(this.options.cursorName);
     const batchBytes = batchMax * MIN_RECORD_BYTES;
     if (inFlight.length === 0 && flushMs > 0 && cursor.lagBytes < batchBytes) await this.pause(flushMs);
-    while (this.running && cursor.hasUnread() && (inFlight.length === 0 || (inFlight.length < maxInFlight && cursor.unreadBytes >= batchBytes))) {
+    const mayHandOn = () => this.running && cursor.hasUnread() && (inFlight.length === 0 || (inFlight.length < maxInFlight && cursor.unreadBytes >= batchBytes));
+    while (mayHandOn()) {
+      // A synchronous sink (SQLite) writes as it is handed a batch: one batch per turn of the event loop.
+      if (inFlight.length > 0) {
+        await yieldToEventLoop();
+        if (!mayHandOn()) break;
+      }
       const batch = cursor.read(batchMax);
       if (batch.corruptLines) this.options.logger.error({ cursor: this.options.cursorName, lines: batch.corruptLines }, 'skipped corrupt journal lines');
       this.oldestUnhandedAt ??= firstReceiveTime(batch.records);
