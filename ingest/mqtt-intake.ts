@@ -58,6 +58,12 @@ interface Group {
   heldAck?: () => void;
 }
 
+// After close: no PUBACK (the broker keeps the message), but mqtt.js goes on with the packets behind
+// it. Left without a callback it would stall, and the PUBACKs of the live publisher's last publishes,
+// queued behind, would never arrive, hanging shutdown (seen once in the SIGTERM fault test: 30 s, exit 1).
+const NOT_ACKNOWLEDGED = new Error('ingest is stopping: not acknowledged, the broker keeps the message');
+const refuse = (ack: ((error?: Error) => void) | undefined): void => ack?.(NOT_ACKNOWLEDGED);
+
 export function installIntake(options: IntakeOptions): Intake {
   const { client, journal, metrics, logger } = options;
   const turnMessagesMax = options.turnMessagesMax ?? 2_000;
@@ -87,7 +93,7 @@ export function installIntake(options: IntakeOptions): Intake {
   };
 
   const accept = (records: readonly JournalRecord[], ack: ((error?: Error) => void) | undefined): void => {
-    if (closed) return;
+    if (closed) return refuse(ack);
     if (!group) {
       const socket = client.stream as unknown as CorkableSocket;
       socket.cork();
@@ -100,7 +106,7 @@ export function installIntake(options: IntakeOptions): Intake {
   };
 
   const handleMessage: HandleMessage = (packet, callback) => {
-    if (closed) return;
+    if (closed) return refuse(callback);
     const receivedAtMs = options.clock();
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     const records = toRecords(packet.topic, payload, receivedAtMs, options);

@@ -25,7 +25,7 @@ function harness(options: { appendFails?: boolean; turnMessagesMax?: number } = 
       events.push(`append ${records.length}`);
     },
   } as unknown as Journal;
-  installIntake({
+  const intake = installIntake({
     client,
     journal,
     site: indexSite(k14Site()),
@@ -37,8 +37,8 @@ function harness(options: { appendFails?: boolean; turnMessagesMax?: number } = 
     ...(options.turnMessagesMax ? { turnMessagesMax: options.turnMessagesMax } : {}),
   });
   const deliver = (seq: number) =>
-    client.handleMessage({ cmd: 'publish', topic: 'k14/meter/inf-z1', payload: Buffer.from(JSON.stringify({ flow_m3h: 12.5, quality: 'good', seq })), qos: 1, dup: false, retain: false } as Packet, () => events.push(`ack ${seq}`));
-  return { events, deliver };
+    client.handleMessage({ cmd: 'publish', topic: 'k14/meter/inf-z1', payload: Buffer.from(JSON.stringify({ flow_m3h: 12.5, quality: 'good', seq })), qos: 1, dup: false, retain: false } as Packet, (error?: Error) => events.push(error ? `refused ${seq}: ${error.message}` : `ack ${seq}`));
+  return { events, deliver, intake };
 }
 
 const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
@@ -64,6 +64,15 @@ describe('MQTT intake group commit', () => {
     expect(events).toEqual(['cork', 'ack 1']);
     await endOfTurn();
     expect(events).toEqual(['cork', 'ack 1', 'append 2', 'ack 2', 'uncork']);
+  });
+
+  it('after close, calls back with an error (no PUBACK) so mqtt.js goes on with the packets behind, and journals nothing more', async () => {
+    const { events, deliver, intake } = harness();
+    deliver(1);
+    intake.close();
+    deliver(2);
+    await endOfTurn();
+    expect(events).toEqual(['cork', 'ack 1', 'append 1', 'uncork', 'refused 2: ingest is stopping: not acknowledged, the broker keeps the message']);
   });
 
   it('drops the connection with the PUBACKs unsent when the append fails, so the broker redelivers', async () => {
