@@ -39,6 +39,8 @@ export interface FaultEnv {
   /** An ingest process; call start()/spawn() on it. Env overrides win over the defaults. */
   ingest(overrides?: Record<string, string>): Promise<IngestHandle>;
   api(overrides?: Record<string, string>): Promise<NodeService & { readonly baseUrl: string }>;
+  /** The recent output of every ingest and API process started, for a failure's message. */
+  serviceOutput(): string;
   stop(): Promise<void>;
 }
 
@@ -96,6 +98,9 @@ export async function startFaultEnv(options: FaultEnvOptions): Promise<FaultEnv>
       const service = new NodeService({ name: 'api', entry: 'api/main.ts', env, readyUrl: `${baseUrl}/health`, echo: process.env.FAULTS_ECHO === '1' });
       services.push(service);
       return Object.assign(service, { baseUrl });
+    },
+    serviceOutput() {
+      return services.map((s, i) => `── ${i + 1}. ${s.options.name} ──\n${s.outputTail() || '(no output)'}`).join('\n');
     },
     async stop() {
       await Promise.all(services.map((s) => s.stop()));

@@ -30,7 +30,11 @@ export function faultTest(options: FaultTestOptions): void {
     });
 
     it('meets every pass condition', async () => {
-      const report = await options.scenario(env!, SHORT);
+      const report = await options.scenario(env!, SHORT).catch((error: unknown) => {
+        // A scenario that throws (an API 500, say) leaves no report: the processes' own logs say why.
+        console.error(`processes' output:\n${env!.serviceOutput()}`);
+        throw error;
+      });
       console.info(formatReport(report));
       expect(failedChecks(report)).toEqual([]);
       options.expectations?.(report);
