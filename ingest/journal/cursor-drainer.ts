@@ -130,7 +130,7 @@ export class CursorDrainer {
       const batch = cursor.read(batchMax);
       if (batch.corruptLines) this.options.logger.error({ cursor: this.options.cursorName, lines: batch.corruptLines }, 'skipped corrupt journal lines');
       this.oldestUnhandedAt ??= firstReceiveTime(batch.records);
-      const outcome = batch.records.length ? this.options.sink(batch.records).then(() => undefined, (error: unknown) => ({ error })) : Promise.resolve(undefined);
+      const outcome = batch.records.length ? settle(this.options.sink, batch.records) : Promise.resolve(undefined);
       inFlight.push({ batch, outcome });
     }
   }
@@ -148,6 +148,16 @@ export class CursorDrainer {
       this.wake = ms === undefined ? done : () => !this.running && done();
       if (ms !== undefined) this.timer = setTimeout(done, ms);
     });
+  }
+}
+
+/** The sink's failure as a value (also one it throws before returning a promise), undefined when it took the batch. */
+async function settle(sink: DrainerOptions['sink'], records: JournalRecord[]): Promise<{ error: unknown } | undefined> {
+  try {
+    await sink(records);
+    return undefined;
+  } catch (error) {
+    return { error };
   }
 }
 
