@@ -31,8 +31,11 @@ export function createQueryClient(options: QueryClientOptions): QueryClient {
 
   const request = async (path: string, timeoutMs: number, form?: URLSearchParams): Promise<Response> => {
     const post = form === undefined ? {} : { method: 'POST', body: form };
+    const attempt = () => fetch(`${baseUrl}${path}`, { headers, signal: AbortSignal.timeout(timeoutMs), ...post });
     try {
-      return await fetch(`${baseUrl}${path}`, { headers, signal: AbortSignal.timeout(timeoutMs), ...post });
+      // A kept-alive connection the server (or a proxy) closed as it was reused fails at once with a
+      // reset; reads are idempotent, so one fresh attempt tells that race from an InfluxDB that is down.
+      return await attempt().catch((error: unknown) => (isConnectionReset(error) ? attempt() : Promise.reject(error)));
     } catch (error) {
       throw new StoreUnavailableError(`InfluxDB at ${baseUrl} did not answer: ${describeError(error)}`, { cause: error });
     }
@@ -113,6 +116,14 @@ function stringRecord(value: Record<string, unknown>): Record<string, string> {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
+/** fetch's "fetch failed" whose cause is the connection closing under it (not a refusal, not a timeout). */
+function isConnectionReset(error: unknown): boolean {
+  const cause = error instanceof Error ? error.cause : undefined;
+  return typeof cause === 'object' && cause !== null && 'code' in cause && RESET_CODES.has(String(cause.code));
 }
 
 function describeError(error: unknown): string {
