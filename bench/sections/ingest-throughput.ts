@@ -6,9 +6,10 @@
 import type { BenchContext, BenchSection } from '../bench-types.ts';
 import { CONSUMER_LABEL, consumerServices, startConsumer, type ConsumerKind, type ConsumerServices } from '../fixtures/consumers.ts';
 import { ensureNodeRed } from '../fixtures/node-red.ts';
+import { cpuSecondsByRole, cpuSnapshot, type CpuSnapshot } from '../fixtures/process-cpu.ts';
 import { waitForPoints } from '../fixtures/stored-points.ts';
 import { streamStartMs, streamTail } from '../load/device-mix.ts';
-import type { FloodCommand, FloodResult } from '../load/device-flood-worker.ts';
+import type { FloodCommand, FloodResult, PrepareFloodCommand } from '../load/device-flood-worker.ts';
 import { median } from '../stats.ts';
 import { startWorker, type WorkerProcess } from '../worker-process.ts';
 
@@ -24,6 +25,8 @@ interface RunFigures {
   readonly expected: number;
   readonly peakRssMb: number;
   readonly publishedPerSecond: number;
+  /** CPU µs a message by process while it was measured (consumer, publisher, mosquitto, influxd, bench, other). */
+  readonly cpuMicrosPerMessage: Record<string, number>;
 }
 
 export const ingestThroughputSection: BenchSection = {
@@ -57,7 +60,7 @@ export const ingestThroughputSection: BenchSection = {
             const measure = () => (mode === 'flood' ? floodRun(services, publisher, kind, count, `${mode}-${kind}-${run}`) : drainRun(services, publisher, kind, count, `${mode}-${kind}-${run}`));
             const figures = await measure();
             results.get(kind)!.push(figures);
-            ctx.log(`  ${Math.round(figures.perSecond).toLocaleString('en-US')} msg/s, ${figures.stored.toLocaleString('en-US')}/${figures.expected.toLocaleString('en-US')} stored, peak RSS ${figures.peakRssMb.toFixed(0)} MB`);
+            ctx.log(`  ${Math.round(figures.perSecond).toLocaleString('en-US')} msg/s, ${figures.stored.toLocaleString('en-US')}/${figures.expected.toLocaleString('en-US')} stored, peak RSS ${figures.peakRssMb.toFixed(0)} MB; CPU µs a message: ${describeCpu(figures.cpuMicrosPerMessage)}`);
           }
         }
         recordMode(ctx, mode, results);
@@ -76,11 +79,14 @@ async function floodRun(services: ConsumerServices, publisher: WorkerProcess, ki
   try {
     await sleep(SETTLE_MS);
     const startMs = streamStartMs(count, Date.now());
+    await publisher.request({ type: 'prepare', count, startMs } satisfies PrepareFloodCommand);
+    const cpuBefore = cpuSnapshot();
     const published = publisher.request<FloodResult>({ type: 'flood', mqttUrl: services.mosquitto.url, count, startMs } satisfies FloodCommand);
     const landed = await waitForPoints(services.influxd, database, count, { tail: streamTail(count, startMs) });
+    const cpu = cpuMicrosPerMessage(cpuBefore, { consumer: consumer.pid, publisher: publisher.pid }, count);
     const flood = await published;
     const peakRssMb = consumer.peakRssMb();
-    return { perSecond: landed.stored / ((landed.doneAtMs - flood.startedAtEpochMs) / 1000), stored: landed.stored, expected: count, peakRssMb, publishedPerSecond: flood.publishedPerSecond };
+    return { perSecond: landed.stored / ((landed.doneAtMs - flood.startedAtEpochMs) / 1000), stored: landed.stored, expected: count, peakRssMb, publishedPerSecond: flood.publishedPerSecond, cpuMicrosPerMessage: cpu };
   } finally {
     await consumer.stop();
     await services.influxd.dropDatabase(database);
@@ -100,11 +106,14 @@ async function drainRun(services: ConsumerServices, publisher: WorkerProcess, ki
     await (await startConsumer(kind, services, { database, clientId })).stop();
     const startMs = streamStartMs(count, Date.now());
     const flood = await publisher.request<FloodResult>({ type: 'flood', mqttUrl: services.mosquitto.url, count, startMs } satisfies FloodCommand);
+    const cpuBefore = cpuSnapshot();
     const consumer = await startConsumer(kind, services, { database, clientId, profileName: kind === 'ingest' ? id : undefined });
     try {
       const landed = await waitForPoints(services.influxd, database, count, { tail: streamTail(count, startMs) });
+      // Start-up included here (tsx, Node-RED loading its nodes), unlike the rate.
+      const cpu = cpuMicrosPerMessage(cpuBefore, { consumer: consumer.pid, publisher: publisher.pid }, count);
       const perSecond = (landed.stored - landed.firstCount) / (Math.max(1, landed.doneAtMs - landed.firstAtMs) / 1000);
-      return { perSecond, stored: landed.stored, expected: count, peakRssMb: consumer.peakRssMb(), publishedPerSecond: flood.publishedPerSecond };
+      return { perSecond, stored: landed.stored, expected: count, peakRssMb: consumer.peakRssMb(), publishedPerSecond: flood.publishedPerSecond, cpuMicrosPerMessage: cpu };
     } finally {
       await consumer.stop();
     }
@@ -144,5 +153,17 @@ function recordMode(ctx: BenchContext, mode: Mode, results: ReadonlyMap<Consumer
   ctx.record({ name: `publisher's own rate, ${mode === 'flood' ? 'while flooding' : 'queueing the backlog'}`, unit: 'msg/s', samples: [...results.values()].flat().map((r) => r.publishedPerSecond), baseline: true, note: 'one raw-socket publisher (mqtt-packet frames), QoS 1 into Mosquitto, window of 1,000 unacknowledged' });
   ctx.detail(mode, Object.fromEntries(results));
 }
+
+/** CPU µs a message since `before`, by process: the consumer, the publisher, the services, this process (write proxy, polls). */
+function cpuMicrosPerMessage(before: CpuSnapshot, pids: { consumer: number; publisher: number | undefined }, messages: number): Record<string, number> {
+  const roles = { consumer: pids.consumer, publisher: pids.publisher ?? -1, mosquitto: 'mosquitto', influxd: 'influxd', bench: process.pid };
+  const seconds = cpuSecondsByRole(before, cpuSnapshot(), roles);
+  return Object.fromEntries(Object.entries(seconds).map(([role, s]) => [role, Math.round((s * 1e6) / messages * 10) / 10]));
+}
+
+const describeCpu = (micros: Record<string, number>): string =>
+  Object.entries(micros)
+    .map(([role, us]) => `${role} ${us.toFixed(1)}`)
+    .join(', ');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
