@@ -150,7 +150,7 @@ function recordMode(ctx: BenchContext, mode: Mode, results: ReadonlyMap<Consumer
   if (ingest.length && nodeRed.length) {
     ctx.record({ name: `ingest ÷ Node-RED 4, ${mode}`, unit: '×', samples: nodeRed.map((v, i) => (ingest[i] ?? median(ingest)) / v), target: { op: '>=', value: NODE_RED_RATIO_TARGET } });
   }
-  ctx.record({ name: `publisher's own rate, ${mode === 'flood' ? 'while flooding' : 'queueing the backlog'}`, unit: 'msg/s', samples: [...results.values()].flat().map((r) => r.publishedPerSecond), baseline: true, note: 'one raw-socket publisher (mqtt-packet frames), QoS 1 into Mosquitto, window of 1,000 unacknowledged' });
+  ctx.record({ name: `publisher's own rate, ${mode === 'flood' ? 'while flooding' : 'queueing the backlog'}`, unit: 'msg/s', samples: [...results.values()].flat().map((r) => r.publishedPerSecond), baseline: true, note: 'one raw-socket publisher, frames built before the clock starts, QoS 1 into Mosquitto, window of 1,000 unacknowledged' });
   ctx.detail(mode, Object.fromEntries(results));
 }
 
