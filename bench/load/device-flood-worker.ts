@@ -35,7 +35,7 @@ export interface FloodResult {
 /**
  * A lean MQTT 3.1.1 publisher on a raw socket: the load generator must not be what limits a flood,
  * and on a 2-core machine it shares the CPU with the system it measures. Every frame is built before
- * the clock starts (frames.ts), so while it floods it only writes slices of one buffer and counts
+ * the clock starts (publish-frames.ts), so while it floods it only writes slices of one buffer and counts
  * PUBACKs. Through mqtt.js the flood ran at ≈ 49,000 msg/s, as fast as the naive consumer took them;
  * building each frame as it went (mqtt-packet) cost it CPU the consumers then lacked.
  */
