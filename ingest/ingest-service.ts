@@ -7,7 +7,7 @@ import type { ValidationLimits } from '../core/domain/messages/validate-message.
 import { COUNTER_TOPIC_FILTER, METER_TOPIC_FILTER } from '../core/domain/messages/topics.ts';
 import { indexSite, type SiteConfig } from '../core/domain/site/site-schema.ts';
 import { disableNagle } from '../core/adapters/mqtt/no-delay.ts';
-import { persistentSessionOptions, type SessionConfig } from '../core/adapters/mqtt/session-options.ts';
+import { cleanSessionOptions, persistentSessionOptions, type SessionConfig } from '../core/adapters/mqtt/session-options.ts';
 import type { MetricsRegistry } from '../core/observability/metrics.ts';
 import type { TelemetryStore } from '../core/ports/telemetry-store.ts';
 import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.ts';
@@ -19,6 +19,8 @@ import { DEFAULT_OPS_CONFIG, OpsMonitor, type OpsConfig } from './ops/ops-monito
 import { storeSink } from './store-writer.ts';
 
 const LIVE_BATCH_MAX = 500;
+/** Live publishes out at once while the live cursor is behind: commits stay in order, a redelivery is a duplicate the engines ignore. */
+const LIVE_MAX_IN_FLIGHT = 4;
 
 export interface IngestOptions {
   readonly mqtt: SessionConfig & { readonly url: string; readonly shareGroup?: string };
@@ -41,6 +43,7 @@ export class IngestService {
   private readonly metrics: IngestMetrics;
   private journal: Journal | undefined;
   private client: MqttClient | undefined;
+  private liveClient: MqttClient | undefined;
   private intake: Intake | undefined;
   private drainers: CursorDrainer[] = [];
   /** Operational alarms and seq-gap counts (GET /ops on ingest's HTTP port). */
@@ -77,7 +80,8 @@ export class IngestService {
     });
     this.drainers = [storeWriter];
     if (livePublish) {
-      this.drainers.push(new CursorDrainer({ journal, cursorName: 'live', sink: livePublisherSink(client, metrics), batchMax: LIVE_BATCH_MAX, flushMs: 0, logger }));
+      const liveClient = this.connectLivePublisher();
+      this.drainers.push(new CursorDrainer({ journal, cursorName: 'live', sink: livePublisherSink(liveClient, metrics), batchMax: LIVE_BATCH_MAX, maxInFlight: LIVE_MAX_IN_FLIGHT, flushMs: 0, logger }));
     }
     this.registerGauges(journal, storeWriter, clock);
     this.ops.start({
@@ -98,10 +102,27 @@ export class IngestService {
     this.ops.stop();
     await Promise.all(this.drainers.map((d) => d.stop(drainTimeoutMs)));
     await this.client?.endAsync(true);
+    await this.liveClient?.endAsync(true);
     this.journal?.close();
     this.drainers = [];
     this.client = undefined;
+    this.liveClient = undefined;
     this.journal = undefined;
+  }
+
+  /**
+   * The live republish gets a connection of its own. On the intake's, a live publish's PUBACK came
+   * back behind the inbound traffic: 0.1–1.7 s while flooded (2–200 ms on its own connection), and
+   * the live cursor fell out of the in-memory window and read the flood back from the journal file.
+   * No session is kept: the live cursor redelivers whatever was not acknowledged.
+   */
+  private connectLivePublisher(): MqttClient {
+    const { mqtt: mqttOptions, logger } = this.options;
+    const liveClient = mqtt.connect(mqttOptions.url, cleanSessionOptions({ ...mqttOptions, clientId: `${mqttOptions.clientId}-live` }));
+    disableNagle(liveClient);
+    liveClient.on('error', (error) => logger.warn({ err: error }, 'mqtt error on the live republish connection'));
+    this.liveClient = liveClient;
+    return liveClient;
   }
 
   private watchSession(client: MqttClient): void {

@@ -5,7 +5,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { disableNagle } from '../../core/adapters/mqtt/no-delay.ts';
-import { persistentSessionOptions, type SessionConfig } from '../../core/adapters/mqtt/session-options.ts';
+import { cleanSessionOptions, type SessionConfig } from '../../core/adapters/mqtt/session-options.ts';
 import { OPS_ALARMS_TOPIC_FILTER } from '../../core/domain/messages/topics.ts';
 import { opsAlarmSchema, type OpsAlarm } from '../../core/domain/ops/ops-alarm.ts';
 
@@ -33,7 +33,7 @@ export class OpsAlarmRelay implements OpsAlarmBoard {
 
   async start(): Promise<void> {
     const { mqtt: config, logger } = this.options;
-    const client = mqtt.connect(config.url, { ...persistentSessionOptions({ ...config, sessionExpirySeconds: 0 }), clean: true, resubscribe: true, properties: undefined });
+    const client = mqtt.connect(config.url, { ...cleanSessionOptions(config), resubscribe: true });
     this.client = client;
     disableNagle(client);
     client.on('message', (topic, payload) => this.receive(topic, payload));

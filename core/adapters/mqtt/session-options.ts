@@ -33,4 +33,9 @@ export function persistentSessionOptions(config: SessionConfig): IClientOptions 
   };
 }
 
+/** The same login and TLS for a client that keeps no session at the broker: a publisher, or a subscriber that resubscribes on every connect. */
+export function cleanSessionOptions(config: Omit<SessionConfig, 'sessionExpirySeconds'>): IClientOptions {
+  return { ...persistentSessionOptions({ ...config, sessionExpirySeconds: 0 }), clean: true, properties: undefined };
+}
+
 function ignoreTrace(): void {}
