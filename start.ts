@@ -9,14 +9,13 @@ import { readPemFile } from './core/adapters/mqtt/pem-file.ts';
 import { openStore } from './core/adapters/open-store.ts';
 import { loadConfig, type AppConfig, type EmbeddedMqttConfig } from './core/config/app-config.ts';
 import { loadSiteConfig } from './core/config/load-site.ts';
-import { identitiesFor, SERVICE_USERNAMES } from './core/domain/mqtt-access/identities.ts';
+import { identitiesFor, reservedServiceClientIds, SERVICE_USERNAMES } from './core/domain/mqtt-access/identities.ts';
 import type { SiteConfig } from './core/domain/site/site-schema.ts';
 import { createLogger } from './core/observability/logger.ts';
 import { MetricsRegistry } from './core/observability/metrics.ts';
 import { orExit, runMain } from './core/runtime/run-main.ts';
 import { ApiService } from './api/api-service.ts';
 import { authOffNotice, initialAdminKeyNotice } from './api/auth/initial-admin-key.ts';
-import { opsRelayClientId } from './api/ops/ops-alarm-relay.ts';
 import { IngestService } from './ingest/ingest-service.ts';
 import { Simulator, simulatorOptions } from './simulators/simulator.ts';
 
@@ -110,12 +109,7 @@ async function startBroker(mqtt: EmbeddedMqttConfig, site: SiteConfig): Promise<
           dir: mqtt.credentialsDir,
           identities: identitiesFor(site),
           siteConfigFile: config.siteConfigFile,
-          // Only ingest and the API may resume their persistent sessions.
-          reservedClientIds: new Map([
-            [config.mqtt.clientId, SERVICE_USERNAMES.ingest],
-            [config.mqtt.apiClientId, SERVICE_USERNAMES.api],
-            [opsRelayClientId(config.mqtt.apiClientId), SERVICE_USERNAMES.api],
-          ]),
+          reservedClientIds: reservedServiceClientIds({ ingest: config.mqtt.clientId, api: config.mqtt.apiClientId }),
         })
       : undefined;
   const tls = mqtt.tls && {

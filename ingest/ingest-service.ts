@@ -5,6 +5,7 @@ import type { JournalConfig, WriterConfig } from '../core/config/app-config.ts';
 import { deadLetterIdSource } from '../core/domain/dead-letter.ts';
 import type { ValidationLimits } from '../core/domain/messages/validate-message.ts';
 import { COUNTER_TOPIC_FILTER, METER_TOPIC_FILTER } from '../core/domain/messages/topics.ts';
+import { livePublisherClientId } from '../core/domain/mqtt-access/identities.ts';
 import { indexSite, type SiteConfig } from '../core/domain/site/site-schema.ts';
 import { disableNagle } from '../core/adapters/mqtt/no-delay.ts';
 import { cleanSessionOptions, persistentSessionOptions, type SessionConfig } from '../core/adapters/mqtt/session-options.ts';
@@ -118,7 +119,7 @@ export class IngestService {
    */
   private connectLivePublisher(): MqttClient {
     const { mqtt: mqttOptions, logger } = this.options;
-    const liveClient = mqtt.connect(mqttOptions.url, cleanSessionOptions({ ...mqttOptions, clientId: `${mqttOptions.clientId}-live` }));
+    const liveClient = mqtt.connect(mqttOptions.url, cleanSessionOptions({ ...mqttOptions, clientId: livePublisherClientId(mqttOptions.clientId) }));
     disableNagle(liveClient);
     liveClient.on('error', (error) => logger.warn({ err: error }, 'mqtt error on the live republish connection'));
     this.liveClient = liveClient;

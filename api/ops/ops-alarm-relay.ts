@@ -22,9 +22,6 @@ export interface OpsAlarmRelayOptions {
   readonly connectTimeoutMs?: number;
 }
 
-/** The relay's client id: its own, next to the engines' persistent one. */
-export const opsRelayClientId = (apiClientId: string): string => `${apiClientId}-ops`;
-
 export class OpsAlarmRelay implements OpsAlarmBoard {
   private client: MqttClient | undefined;
   private readonly state = new Map<string, { alarm: OpsAlarm; json: string }>();

@@ -35,6 +35,21 @@ export const SERVICE_USERNAMES = {
   deadLetterReplay: 'dead-letter-replay',
 } as const;
 
+/** The live republish's connection, next to ingest's persistent one (ingest-service.ts says why). */
+export const livePublisherClientId = (ingestClientId: string): string => `${ingestClientId}-live`;
+/** The API's ops-alarm relay's connection, next to the engines' persistent one. */
+export const opsRelayClientId = (apiClientId: string): string => `${apiClientId}-ops`;
+
+/** The client ids only their service may use, so that no device can take over one of its connections or sessions. */
+export function reservedServiceClientIds(configured: { readonly ingest: string; readonly api: string }): Map<string, string> {
+  return new Map([
+    [configured.ingest, SERVICE_USERNAMES.ingest],
+    [livePublisherClientId(configured.ingest), SERVICE_USERNAMES.ingest],
+    [configured.api, SERVICE_USERNAMES.api],
+    [opsRelayClientId(configured.api), SERVICE_USERNAMES.api],
+  ]);
+}
+
 /** The broker's own probe: its container healthcheck subscribes to this retained $SYS topic. */
 export const HEALTHCHECK_USERNAME = 'healthcheck';
 export const HEALTHCHECK_TOPIC = '$SYS/broker/uptime';

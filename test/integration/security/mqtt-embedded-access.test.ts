@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../../core/adapters/mqtt/embedded-broker.ts';
 import { provisionEmbeddedCredentials, type EmbeddedCredentials } from '../../../core/adapters/mqtt/embedded-credentials.ts';
-import { identitiesFor } from '../../../core/domain/mqtt-access/identities.ts';
+import { identitiesFor, livePublisherClientId, reservedServiceClientIds } from '../../../core/domain/mqtt-access/identities.ts';
 import { Simulator } from '../../../simulators/simulator.ts';
 import { OpsAlarmRelay } from '../../../api/ops/ops-alarm-relay.ts';
 import { pollUntil } from '../../harness/poll-until.ts';
@@ -37,7 +37,7 @@ beforeAll(async () => {
     dir: join(root, 'mqtt'),
     identities: identitiesFor(site),
     siteConfigFile: 'config/site.k14.json',
-    reservedClientIds: new Map([[INGEST_CLIENT_ID, 'ingest']]),
+    reservedClientIds: reservedServiceClientIds({ ingest: INGEST_CLIENT_ID, api: 'k14-api-embedded-test' }),
   });
   broker = await startEmbeddedBroker({
     port: 0,
@@ -125,8 +125,9 @@ describe('logging in to the embedded broker', () => {
     await expect(pool.connect(broker.url, login('meter/inf-z1'))).resolves.toBeDefined();
   });
 
-  it('keeps ingest’s client id for ingest: a device cannot take over its session', async () => {
+  it('keeps ingest’s client ids for ingest: a device cannot take over its session nor its live republish connection', async () => {
     await expect(pool.connect(broker.url, { ...login('meter/inf-z1'), clientId: INGEST_CLIENT_ID, clean: false })).rejects.toThrow(/Connection refused: Identifier rejected/);
+    await expect(pool.connect(broker.url, { ...login('meter/inf-z1'), clientId: livePublisherClientId(INGEST_CLIENT_ID) })).rejects.toThrow(/Connection refused: Identifier rejected/);
   });
 
   it('over TLS trusts the listener with the CA only', async () => {

@@ -2,7 +2,7 @@
 // nothing; ingest reads device topics and writes the live topic; the API only reads it.
 import { describe, expect, it } from 'vitest';
 import { canPublish, canReceive, canSubscribe } from '../../../core/domain/mqtt-access/access-rules.ts';
-import { identitiesFor, type Identity } from '../../../core/domain/mqtt-access/identities.ts';
+import { identitiesFor, livePublisherClientId, opsRelayClientId, reservedServiceClientIds, type Identity } from '../../../core/domain/mqtt-access/identities.ts';
 import { k14Site } from '../../fixtures/site.ts';
 
 const identities = identitiesFor(k14Site());
@@ -83,5 +83,18 @@ describe('the services', () => {
     expect(canSubscribe(both, 'a/+')).toBe(true);
     expect(canReceive(both, 'a/b')).toBe(true);
     expect(canPublish(both, 'a/b/c')).toBe(false);
+  });
+});
+
+describe('the services’ client ids', () => {
+  it('reserves every connection of ingest and the API for its own identity, and they never collide', () => {
+    const reserved = reservedServiceClientIds({ ingest: 'k14-ingest', api: 'k14-api-engines' });
+    expect(Object.fromEntries(reserved)).toEqual({
+      'k14-ingest': 'ingest',
+      [livePublisherClientId('k14-ingest')]: 'ingest',
+      'k14-api-engines': 'api',
+      [opsRelayClientId('k14-api-engines')]: 'api',
+    });
+    expect(reserved.size).toBe(4);
   });
 });
