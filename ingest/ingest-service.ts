@@ -20,8 +20,6 @@ import { DEFAULT_OPS_CONFIG, OpsMonitor, type OpsConfig } from './ops/ops-monito
 import { storeSink } from './store-writer.ts';
 
 const LIVE_BATCH_MAX = 500;
-/** Live publishes out at once while the live cursor is behind: commits stay in order, a redelivery is a duplicate the engines ignore. */
-const LIVE_MAX_IN_FLIGHT = 4;
 
 export interface IngestOptions {
   readonly mqtt: SessionConfig & { readonly url: string; readonly shareGroup?: string };
@@ -82,7 +80,7 @@ export class IngestService {
     this.drainers = [storeWriter];
     if (livePublish) {
       const liveClient = this.connectLivePublisher();
-      this.drainers.push(new CursorDrainer({ journal, cursorName: 'live', sink: livePublisherSink(liveClient, metrics), batchMax: LIVE_BATCH_MAX, maxInFlight: LIVE_MAX_IN_FLIGHT, flushMs: 0, logger }));
+      this.drainers.push(new CursorDrainer({ journal, cursorName: 'live', sink: livePublisherSink(liveClient, metrics), batchMax: LIVE_BATCH_MAX, flushMs: 0, logger }));
     }
     this.registerGauges(journal, storeWriter, clock);
     this.ops.start({
@@ -115,7 +113,10 @@ export class IngestService {
    * The live republish gets a connection of its own. On the intake's, a live publish's PUBACK came
    * back behind the inbound traffic: 0.1–1.7 s while flooded (2–200 ms on its own connection), and
    * the live cursor fell out of the in-memory window and read the flood back from the journal file.
-   * No session is kept: the live cursor redelivers whatever was not acknowledged.
+   * No session is kept: the live cursor redelivers whatever was not acknowledged. One publish at a
+   * time (four in flight read less back from the file in two flood runs): were a later batch to go
+   * through after an earlier one failed, the engines would take the retried, older samples for
+   * redeliveries and ignore them.
    */
   private connectLivePublisher(): MqttClient {
     const { mqtt: mqttOptions, logger } = this.options;
