@@ -2,13 +2,14 @@
 // default: every route under /api, /ws and /metrics declares a permission and needs a key for it.
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Api } from './api-type.ts';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { SecurityConfig } from '../core/config/app-config.ts';
 import { authPlugin, streamAccess, type AuthSettings } from './auth/auth-plugin.ts';
 import { hardeningPlugin } from './auth/http-hardening.ts';
 import type { ApiDeps } from './deps.ts';
 import { installErrorHandler } from './errors.ts';
 import { openApiPlugin } from './plugins/openapi.ts';
+import { responseSerializerCompiler } from './schemas/response-serializer.ts';
 import { authRoutes } from './routes/auth/index.ts';
 import { cleanroomRoutes } from './routes/cleanroom/index.ts';
 import { deadLetterRoutes } from './routes/dead-letters/index.ts';
@@ -31,7 +32,7 @@ export async function buildApi(options: ApiOptions, deps: ApiDeps): Promise<Api>
   const authSettings: AuthSettings = auth === 'off' ? { mode: 'off' } : { mode: 'on', keys: requireKeys(deps) };
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: options.bodyLimitBytes ?? 64 * 1024 }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   // JSON only: a cross-site HTML form can post text/plain without a preflight; it gets a 415.
   app.removeContentTypeParser('text/plain');
   // Hardening and auth first: their hooks must see every route registered after them.

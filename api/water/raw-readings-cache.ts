@@ -11,7 +11,7 @@ import { HOUR_MS } from '../../core/domain/water/rollup.ts';
 import type { TimeRange } from '../../core/ports/telemetry-store.ts';
 
 /** A meter's readings in a range plus the nearest one on either side, ordered, duplicates once. */
-export type ReadingsAcross = (meterId: string, range: TimeRange) => Promise<MeterReading[]>;
+export type ReadingsAcross = (meterId: string, range: TimeRange) => Promise<readonly MeterReading[]>;
 
 export interface RawReadingsCacheOptions {
   readonly ttlMs?: number;
@@ -21,7 +21,7 @@ export interface RawReadingsCacheOptions {
 
 interface HourEntry {
   readonly fetchedAtMs: number;
-  readonly readings: Promise<MeterReading[]>;
+  readonly readings: Promise<readonly MeterReading[]>;
 }
 
 const MAX_ENTRIES = 10_000;
@@ -45,16 +45,20 @@ export class RawReadingsCache {
     const firstHour = Math.floor(range.fromMs / HOUR_MS) * HOUR_MS;
     const hourCount = Math.ceil((range.toMs - firstHour) / HOUR_MS);
     if (!(hourCount >= 1 && hourCount <= this.maxHours)) return this.readAcross(meterId, range);
-    const hours = Array.from({ length: hourCount }, (_, i) => this.hour(meterId, firstHour + i * HOUR_MS));
+    if (hourCount === 1) return this.hour(meterId, firstHour);
+    const hours: Promise<readonly MeterReading[]>[] = [];
+    for (let i = 0; i < hourCount; i++) hours.push(this.hour(meterId, firstHour + i * HOUR_MS));
     // Neighbouring hours share their bounding readings: orderedReadings keeps each once.
-    return orderedReadings((await Promise.all(hours)).flat());
+    const readings: MeterReading[] = [];
+    for (const hour of await Promise.all(hours)) for (const reading of hour) readings.push(reading);
+    return orderedReadings(readings);
   };
 
   invalidate(): void {
     this.hours.clear();
   }
 
-  private hour(meterId: string, startMs: number): Promise<MeterReading[]> {
+  private hour(meterId: string, startMs: number): Promise<readonly MeterReading[]> {
     const key = `${meterId}|${startMs}`;
     const now = this.clock();
     const cached = this.hours.get(key);

@@ -37,13 +37,19 @@ export interface KpiInputs {
 
 export function computeKpis({ volumes, staleByRole = {} }: KpiInputs): WaterKpis {
   const v = volumes;
-  const stale = (...roles: Array<keyof RoleVolumesMl>) => roles.flatMap((role) => staleByRole[role] ?? []);
+  const stale = (...roles: Array<keyof RoleVolumesMl>) => staleMetersOf(staleByRole, roles);
   return {
     recyclingRate: ratio(v.recycled, v.influent, stale('recycled', 'influent')),
     recycledShare: ratio(v.recycled, v.recycled + v.tap, stale('recycled', 'tap')),
     reuseFactor: ratio(v.recycled + v.tap, v.tap, stale('recycled', 'tap')),
     balanceGap: ratio(v.influent - v.recycled - v.reject, v.influent, stale('influent', 'recycled', 'reject')),
   };
+}
+
+function staleMetersOf(staleByRole: NonNullable<KpiInputs['staleByRole']>, roles: ReadonlyArray<keyof RoleVolumesMl>): string[] {
+  const meters: string[] = [];
+  for (const role of roles) for (const meterId of staleByRole[role] ?? []) meters.push(meterId);
+  return meters;
 }
 
 function ratio(numerator: number, denominator: number, staleMeters: string[]): Ratio {
