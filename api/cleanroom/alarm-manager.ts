@@ -62,18 +62,7 @@ export class AlarmManager {
 
   /** Applies samples in order; resolves once their effects are persisted (ack the live message after). */
   applySamples(samples: readonly ParticleSample[]): Promise<void> {
-    return this.run('samples', (state, now) => {
-      let current = state;
-      const transitions: AlarmTransition[] = [];
-      const alarms = new Map<string, AlarmInstance>();
-      for (const sample of samples) {
-        const result = engine.applySample(current, sample, this.config, now);
-        current = result.state;
-        transitions.push(...result.transitions);
-        for (const alarm of result.alarms) alarms.set(alarm.id, alarm);
-      }
-      return { state: current, transitions, alarms: [...alarms.values()], ignored: null };
-    });
+    return this.run('samples', (state, now) => engine.applySamples(state, samples, this.config, now));
   }
 
   acknowledge(alarmId: string, actor: string, comment: string): Promise<AlarmInstance> {
