@@ -41,13 +41,18 @@ export class CursorDrainer {
   private unsubscribe: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private oldestUnhandedAt: number | undefined;
+  /** When the oldest append not yet read came in: the flush delay runs from there. */
+  private unreadSince: number | undefined;
 
   constructor(private readonly options: DrainerOptions) {}
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.unsubscribe = this.options.journal.onAppend(() => this.wake?.());
+    this.unsubscribe = this.options.journal.onAppend(() => {
+      this.unreadSince ??= Date.now();
+      this.wake?.();
+    });
     this.loop = this.run();
   }
 
@@ -119,7 +124,12 @@ export class CursorDrainer {
     const { batchMax, flushMs } = this.options;
     const cursor = this.options.journal.cursor(this.options.cursorName);
     const batchBytes = batchMax * MIN_RECORD_BYTES;
-    if (inFlight.length === 0 && flushMs > 0 && cursor.lagBytes < batchBytes) await this.pause(flushMs);
+    if (inFlight.length === 0 && flushMs > 0 && cursor.lagBytes < batchBytes) {
+      // From the first unread append, not from now: what came in while the last batch was being
+      // written has waited that long already (a reading otherwise waited a write + flushMs + a write).
+      const waitMs = flushMs - (Date.now() - (this.unreadSince ?? Date.now()));
+      if (waitMs > 0) await this.pause(waitMs);
+    }
     const mayHandOn = () => this.running && cursor.hasUnread() && (inFlight.length === 0 || (inFlight.length < maxInFlight && cursor.unreadBytes >= batchBytes));
     while (mayHandOn()) {
       // A synchronous sink (SQLite) writes as it is handed a batch: one batch per turn of the event loop.
@@ -128,6 +138,7 @@ export class CursorDrainer {
         if (!mayHandOn()) break;
       }
       const batch = cursor.read(batchMax);
+      if (!cursor.hasUnread()) this.unreadSince = undefined;
       if (batch.corruptLines) this.options.logger.error({ cursor: this.options.cursorName, lines: batch.corruptLines }, 'skipped corrupt journal lines');
       this.oldestUnhandedAt ??= firstReceiveTime(batch.records);
       const outcome = batch.records.length ? settle(this.options.sink, batch.records) : Promise.resolve(undefined);

@@ -55,8 +55,8 @@ describe('CursorDrainer', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const start = (sink: (records: JournalRecord[]) => Promise<void>, maxInFlight: number) => {
-    drainer = new CursorDrainer({ journal, cursorName: 'store', sink, batchMax: 10, flushMs: 5, maxInFlight, logger: pino({ level: 'silent' }), retryMinMs: 5 });
+  const start = (sink: (records: JournalRecord[]) => Promise<void>, maxInFlight: number, flushMs = 5) => {
+    drainer = new CursorDrainer({ journal, cursorName: 'store', sink, batchMax: 10, flushMs, maxInFlight, logger: pino({ level: 'silent' }), retryMinMs: 5 });
     drainer.start();
     return journal.cursor('store');
   };
@@ -117,5 +117,24 @@ describe('CursorDrainer', () => {
     expect(calls.slice(5).map((c) => c.seqs[0])).toEqual([20, 30]);
     for (const call of calls.slice(5)) call.resolve();
     await waitFor(() => cursor.lagBytes === 0);
+  });
+
+  it('lets a batch fill for flushMs from its first append: what came in during the last write goes on when it returns', async () => {
+    const flushMs = 600;
+    const { calls, sink } = heldSink();
+    start(sink, 1, flushMs);
+    const firstAt = Date.now();
+    journal.append([record(0)]);
+    await waitFor(() => calls.length === 1);
+    expect(Date.now() - firstAt).toBeGreaterThanOrEqual(flushMs - 5); // a lone record waits for company
+
+    journal.append([record(1)]);
+    await new Promise((resolve) => setTimeout(resolve, flushMs + 50)); // the write is still out
+    const returnedAt = Date.now();
+    calls[0]!.resolve();
+    await waitFor(() => calls.length === 2);
+    expect(calls[1]!.seqs).toEqual([1]);
+    expect(Date.now() - returnedAt).toBeLessThan(flushMs / 2); // not another flushMs on top
+    calls[1]!.resolve();
   });
 });
