@@ -121,6 +121,11 @@ export function timeFromRow(row: Row): number {
   return integer(row, 'time');
 }
 
+/** A row of rollupSumQuery with an aggregate InfluxDB had no value for: a point it saw only in part. */
+export function hasNullSum(row: Row): boolean {
+  return row[UF.volumeMl] === null || row[UF.coveredMs] === null || row[UF.unexplainedResets] === null;
+}
+
 /** A row of rollupSumQuery, grouped by meter. */
 export function rollupSumFromRow(row: Row): RollupSum {
   return {

@@ -4,6 +4,7 @@ import type { RejectedReading, TelemetryStore } from '../../ports/telemetry-stor
 import {
   deadLetterFromRow,
   flowBucketFromRow,
+  hasNullSum,
   meterReadingFromRow,
   particleSampleFromRow,
   replacementFromRow,
@@ -157,7 +158,12 @@ export function createInfluxStore(options: InfluxStoreOptions): TelemetryStore {
 
     async sumRollups(query) {
       const influxql = rollupSumQuery(query);
-      return influxql === undefined ? [] : (await rows(influxql, 'ms')).map(rollupSumFromRow).sort((a, b) => byCodeUnits(a.meterId, b.meterId));
+      if (influxql === undefined) return [];
+      let sums = await rows(influxql, 'ms');
+      // A point's fields become visible to readers one by one: a read racing the rollup job's write
+      // summed one field of a point and not yet the others (volume_ml = null, seen at API start).
+      if (sums.some(hasNullSum)) sums = await sleep(PARTIAL_POINT_RETRY_MS).then(() => rows(influxql, 'ms'));
+      return sums.map(rollupSumFromRow).sort((a, b) => byCodeUnits(a.meterId, b.meterId));
     },
 
     async latestRollupStart(period) {
@@ -180,6 +186,9 @@ function statementRows(series: readonly InfluxqlSeries[] | undefined): Row[] {
 }
 
 const NAMED_REFUSALS = 5;
+/** Long enough for influxd to finish writing the point a read saw only in part. */
+const PARTIAL_POINT_RETRY_MS = 50;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function throwIfRefused(what: string, refused: readonly RefusedLine[], name: (index: number) => string | undefined): void {
   const first = refused[0];
